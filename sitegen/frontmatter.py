@@ -1,0 +1,223 @@
+"""Entry files: YAML front matter between ``---`` lines, then Markdown.
+
+Reading validates into a frozen ``Entry`` and reports ``path:line: message``.
+Writing is deterministic, so re-importing the same dump yields the same bytes.
+YAML is loaded with the safe loader, and anchors/aliases are refused outright
+(they enable "billion laughs" bombs and have no use in an entry).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from sitegen.errors import Problem, SitegenError
+from sitegen.model import KINDS, SLUG_MAX, SLUG_RE, Entry
+
+REQUIRED = ("title", "date", "seq", "kind", "slug")
+OPTIONAL = ("time", "tags", "latest", "source", "draft", "aliases", "summary")
+#: The order keys are written in: the contract's order, so diffs stay small.
+KEY_ORDER = ("title", "date", "time", "seq", "kind", "slug", "tags", "latest", "source", "draft", "aliases", "summary")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_ALIAS_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~/-]*$")
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
+    """Return (yaml_text, body, body_line); body_line is 1-based."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise SitegenError(path, 1, "entry file must start with a '---' front matter line")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return yaml_text, body, index + 2
+    raise SitegenError(path, 1, "front matter is not closed by a '---' line")
+
+
+def _load_yaml(yaml_text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Safe-load a mapping and remember each key's line (offset by the opening ---)."""
+    try:
+        for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + 2
+                raise SitegenError(path, line, "YAML anchors and aliases are not allowed in front matter")
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(yaml_text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None
+        raise SitegenError(path, line, f"invalid front matter: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise SitegenError(path, None, f"invalid front matter: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode | type(None)):
+        raise SitegenError(path, 2, "front matter must be a mapping of key: value lines")
+    lines: dict[str, int] = {}
+    if node is not None:
+        for key_node, _value in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return data, lines
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _as_time(value: Any) -> str | None:
+    """Accept "21:05"; also 1265, which is how YAML 1.1 reads an unquoted 21:05."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and _TIME_RE.match(value.strip()):
+        return value.strip()
+    return None
+
+
+def _str_list(value: Any) -> tuple[str, ...] | None:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(item.strip() for item in value)
+    return None
+
+
+def _validate(data: dict[str, Any], lines: dict[str, int], path: Path) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+
+    def bad(key: str, message: str) -> None:
+        problems.append(Problem(path, lines.get(key, 2), message))
+
+    for key in data:
+        if not isinstance(key, str) or key not in KEY_ORDER:
+            bad(str(key), f"unknown front matter key '{key}'")
+    for key in REQUIRED:
+        if key not in data:
+            problems.append(Problem(path, 1, f"missing required front matter key '{key}'"))
+    if "title" in data:
+        title = data["title"]
+        if not isinstance(title, str) or not title.strip():
+            bad("title", "'title' must be text; quote it if it looks like a number, date or yes/no")
+        else:
+            out["title"] = title.strip()
+    if "date" in data:
+        day = _as_date(data["date"])
+        if day is None:
+            bad("date", "'date' must be a date like 2014-01-08")
+        else:
+            out["date"] = day
+    out["time"] = None
+    if data.get("time") is not None:
+        out["time"] = _as_time(data["time"])
+        if out["time"] is None:
+            bad("time", "'time' must be \"HH:MM\" (quoted, 24-hour)")
+    if "seq" in data:
+        seq = data["seq"]
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            bad("seq", "'seq' must be a whole number, 0 for the lead")
+        else:
+            out["seq"] = seq
+    if "kind" in data:
+        if data["kind"] not in KINDS:
+            bad("kind", f"'kind' must be one of: {', '.join(KINDS)}")
+        else:
+            out["kind"] = data["kind"]
+    if "slug" in data:
+        slug = data["slug"]
+        if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > SLUG_MAX:
+            bad("slug", f"'slug' must be lowercase ASCII words joined by '-', at most {SLUG_MAX} characters")
+        else:
+            out["slug"] = slug
+    for key in ("tags", "aliases"):
+        items = _str_list(data.get(key))
+        if items is None:
+            bad(key, f"'{key}' must be a list of strings")
+            continue
+        pattern = SLUG_RE if key == "tags" else _ALIAS_RE
+        for item in items:
+            if not pattern.match(item) or ".." in item:
+                bad(key, f"{key[:-1]} '{item}' is not a safe {'topic slug' if key == 'tags' else 'relative URL path'}")
+        out[key] = items
+    for key in ("latest", "draft"):
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            bad(key, f"'{key}' must be true or false")
+        out[key] = bool(value) if isinstance(value, bool) else False
+    for key in ("source", "summary"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            bad(key, f"'{key}' must be text")
+            value = None
+        out[key] = value
+    return out, problems
+
+
+def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
+    """Decode and validate one entry file; raise SitegenError naming path and line."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SitegenError(path, line, "entry file is not valid UTF-8") from None
+    if "\x00" in text:
+        raise SitegenError(path, text.count("\n", 0, text.index("\x00")) + 1, "entry file contains a NUL byte")
+    text = text.replace("\r\n", "\n")
+    yaml_text, body, body_line = split_front_matter(text, path)
+    data, lines = _load_yaml(yaml_text, path)
+    values, problems = _validate(data, lines, path)
+    if problems:
+        raise SitegenError.collect(problems)
+    return Entry(
+        path=rel,
+        body=body.strip("\n") + "\n" if body.strip() else "",
+        body_line=body_line,
+        digest=hashlib.sha256(raw).hexdigest(),
+        **values,
+    )
+
+
+def _scalar(value: Any) -> str:
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
+    return dumped.removesuffix("\n...\n").rstrip("\n")
+
+
+def dump_entry(meta: dict[str, Any], body: str) -> str:
+    """Serialise front matter (contract key order, safe quoting) and a Markdown body."""
+    unknown = set(meta) - set(KEY_ORDER)
+    if unknown:
+        raise ValueError(f"unknown front matter keys: {sorted(unknown)}")
+    out = ["---"]
+    for key in KEY_ORDER:
+        if key not in meta or meta[key] is None:
+            continue
+        value = meta[key]
+        if key == "date" and isinstance(value, date):
+            out.append(f"date: {value.isoformat()}")
+        elif isinstance(value, list | tuple):
+            out.append(f"{key}: [{', '.join(_scalar(str(item)) for item in value)}]")
+        else:
+            out.append(f"{key}: {_scalar(value)}")
+    out.append("---")
+    text = "\n".join(out) + "\n"
+    if body.strip():
+        text += "\n" + body.strip("\n") + "\n"
+    return text
