@@ -1,0 +1,150 @@
+"""``sitegen build``: the whole pipeline on one screen.
+
+Load everything, then render from frozen data: import new dumps → load entries
+→ index → plan pages → render what changed → commit atomically → search index.
+Each stage is one function in its own module; nothing happens behind this list.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.assets import collect_assets
+from sitegen.cache import CACHE_DIR, BuildCache
+from sitegen.config import SiteConfig, load_config
+from sitegen.content import ENTRIES_DIR, load_content
+from sitegen.errors import SitegenError
+from sitegen.index import build_index
+from sitegen.incremental import RenderPlan, cached_parser, entry_html_map, render_changed
+from sitegen.markdown import markdown_fingerprint
+from sitegen.model import Content
+from sitegen.output import commit, recover
+from sitegen.pages import plan_pages
+from sitegen.progress import Progress
+from sitegen.render import Renderer
+from sitegen.theme import Theme, find_theme, fingerprint_files
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did, for the summary line, the dev server and the tests."""
+
+    written: int
+    unchanged: int
+    removed: int
+    pages: int
+    seconds: float
+    warnings: tuple[str, ...]
+
+    def summary(self) -> str:
+        return (
+            f"built {self.pages:,} files: {self.written:,} written, {self.unchanged:,} unchanged, "
+            f"{self.removed:,} removed in {self.seconds:.2f}s"
+        )
+
+
+@contextmanager
+def build_lock(site_dir: Path) -> Iterator[None]:
+    """One build per site at a time (``sitegen serve`` and a manual build may overlap)."""
+    folder = site_dir / CACHE_DIR
+    folder.mkdir(exist_ok=True)
+    with (folder / "lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of sitegen's own source, so an upgraded (or edited) sitegen never reuses stale pages."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_fingerprint(config: SiteConfig, theme: Theme, content: Content) -> str:
+    """Hash of every site-wide input: a change here re-renders every page."""
+    parts = [
+        code_fingerprint(),
+        repr(config),
+        fingerprint_files(theme.template_dirs),
+        repr(content.topics),
+        markdown_fingerprint(),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def import_stage(site_dir: Path, progress: Progress) -> None:
+    """Import dumps that are new or changed, so building stays one command."""
+    if not (site_dir / "content" / "raw").is_dir():
+        return
+    from sitegen.importer import import_dumps  # the importer is heavy; only sites with dumps need it
+
+    report = import_dumps(site_dir, echo=progress.info if not progress.quiet else (lambda _message: None))
+    progress.stage("import", str(report.summary()) if hasattr(report, "summary") else "")
+
+
+def build(
+    site_dir: Path,
+    out_dir: Path | None = None,
+    *,
+    base_url: str | None = None,
+    strict: bool = False,
+    progress: Progress | None = None,
+    run_import: bool = True,
+) -> BuildResult:
+    """Build the site in ``site_dir`` into ``out_dir`` (default ``public``); raise SitegenError on bad input."""
+    progress = progress or Progress(quiet=True)
+    out_dir = out_dir if out_dir is not None else site_dir / "public"
+    config = load_config(site_dir, base_url)
+    with build_lock(site_dir):
+        if recover(out_dir):
+            progress.warn(f"rolled back an interrupted build in {out_dir}")
+        cache = BuildCache(site_dir, out_dir)
+        if cache.discarded:
+            progress.warn(cache.discarded)
+        try:
+            if run_import:
+                import_stage(site_dir, progress)
+            content = load_content(site_dir, parse=cached_parser(cache.entries()))
+            progress.stage("load", f"{len(content.entries):,} entries")
+            archive = build_index(content)
+            for entry, tag in archive.unknown_tags:
+                message = f"{site_dir / ENTRIES_DIR / entry.path}:2: tag '{tag}' is not a topic in content/topics.toml"
+                if strict:
+                    raise SitegenError(site_dir / ENTRIES_DIR / entry.path, 2, f"tag '{tag}' is not a topic in content/topics.toml")
+                progress.warn(message)
+            theme = find_theme(site_dir, config.theme)
+            assets = collect_assets(theme)
+            pages = plan_pages(archive, config)
+            progress.stage("plan", f"{len(pages):,} pages")
+            html = entry_html_map(archive.entries, cache, progress)
+            renderer = Renderer(config, archive, theme, assets.urls, lambda entry: html[entry.digest])
+            plan: RenderPlan = render_changed(
+                pages, assets.files, renderer, site_fingerprint(config, theme, content), cache.outputs(), out_dir, progress
+            )
+            commit(out_dir, plan.changed, plan.removed)
+            progress.stage("write", f"{len(plan.changed):,} written, {len(plan.removed):,} removed")
+            cache.store_entries(content.entries)
+            cache.store_outputs(plan.records)
+            cache.commit()
+        finally:
+            cache.close()
+    return BuildResult(
+        written=len(plan.changed),
+        unchanged=plan.unchanged,
+        removed=len(plan.removed),
+        pages=len(plan.records),
+        seconds=progress.elapsed(),
+        warnings=tuple(progress.warnings),
+    )

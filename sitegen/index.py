@@ -1,0 +1,151 @@
+"""Index stage: frozen ``Content`` → a frozen ``Archive`` of days, months, years and topics.
+
+Everything the templates navigate by (neighbours, groupings, counts) is worked
+out here once, so rendering is a pure function of the archive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from types import MappingProxyType
+
+from sitegen.model import Content, Entry, Topic
+
+
+@dataclass(frozen=True)
+class Section:
+    """One dump's share of a day: its lead, then its entries newest first."""
+
+    dump: str
+    lead: Entry | None
+    #: Newest first, as the live blog read.
+    entries: tuple[Entry, ...]
+
+    @property
+    def title(self) -> str:
+        return self.lead.title if self.lead else ""
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    sections: tuple[Section, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{self.date:%Y/%m/%d}/"
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry that is not a lead, newest first across sections."""
+        return tuple(entry for section in self.sections for entry in section.entries)
+
+    @property
+    def title(self) -> str:
+        titles = [section.title for section in self.sections if section.title]
+        return titles[0] if titles else f"{self.date:%A %-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    days: tuple[Day, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{self.year:04d}/{self.month:02d}/"
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]
+
+    @property
+    def url(self) -> str:
+        return f"{self.year:04d}/"
+
+    @property
+    def days(self) -> tuple[Day, ...]:
+        return tuple(day for month in self.months for day in month.days)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """The whole site, indexed; shared read-only by every page (no per-page copies)."""
+
+    #: Published entries (drafts left out), oldest first: date, then dump, then seq.
+    entries: tuple[Entry, ...]
+    days: tuple[Day, ...]
+    months: tuple[Month, ...]
+    years: tuple[Year, ...]
+    topics: tuple[Topic, ...]
+    topics_by_slug: Mapping[str, Topic]
+    #: Topic slug → its entries, newest first.
+    topic_entries: Mapping[str, tuple[Entry, ...]]
+    #: Entries whose tags name no topic, for the warning with file and line.
+    unknown_tags: tuple[tuple[Entry, str], ...]
+
+    def entry_neighbours(self, index: int) -> tuple[Entry | None, Entry | None]:
+        """The chronologically previous and next published entries."""
+        before = self.entries[index - 1] if index > 0 else None
+        after = self.entries[index + 1] if index + 1 < len(self.entries) else None
+        return before, after
+
+
+def chronological_key(entry: Entry) -> tuple[date, str, int, str]:
+    """Total, deterministic order without inventing times: date, dump, seq, slug."""
+    return (entry.date, entry.dump, entry.seq, entry.slug)
+
+
+def _day(day: date, entries: list[Entry]) -> Day:
+    sections = []
+    for dump, group in groupby(entries, key=lambda entry: entry.dump):
+        items = list(group)
+        leads = [entry for entry in items if entry.kind == "lead"]
+        rest = [entry for entry in items if entry.kind != "lead"]
+        sections.append(Section(dump=dump, lead=leads[0] if leads else None, entries=tuple(reversed(rest))))
+        # A second lead in one dump is shown as an ordinary entry rather than dropped.
+        if len(leads) > 1:
+            extra = tuple(sorted(leads[1:], key=chronological_key, reverse=True))
+            sections[-1] = Section(dump=dump, lead=leads[0], entries=tuple(reversed(rest)) + extra)
+    return Day(date=day, sections=tuple(sections))
+
+
+def build_index(content: Content) -> Archive:
+    """Group published entries into days, months, years and topics."""
+    entries = tuple(sorted((entry for entry in content.entries if not entry.draft), key=chronological_key))
+    days = tuple(_day(day, list(group)) for day, group in groupby(entries, key=lambda entry: entry.date))
+    months = tuple(
+        Month(year=year, month=month, days=tuple(group))
+        for (year, month), group in groupby(days, key=lambda day: (day.date.year, day.date.month))
+    )
+    years = tuple(Year(year=year, months=tuple(group)) for year, group in groupby(months, key=lambda m: m.year))
+    topics_by_slug = {topic.slug: topic for topic in content.topics}
+    tagged: dict[str, list[Entry]] = defaultdict(list)
+    unknown: list[tuple[Entry, str]] = []
+    for entry in reversed(entries):
+        for tag in dict.fromkeys(entry.tags):
+            if tag in topics_by_slug:
+                tagged[tag].append(entry)
+            else:
+                unknown.append((entry, tag))
+    return Archive(
+        entries=entries,
+        days=days,
+        months=months,
+        years=years,
+        topics=content.topics,
+        topics_by_slug=MappingProxyType(topics_by_slug),
+        topic_entries=MappingProxyType({slug: tuple(tagged.get(slug, ())) for slug in topics_by_slug}),
+        unknown_tags=tuple(sorted(unknown, key=lambda item: (str(item[0].path), item[1]))),
+    )

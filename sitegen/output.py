@@ -1,0 +1,126 @@
+"""Write stage: commit new and changed files to the output folder as one transaction.
+
+Only files whose bytes changed are written (unchanged files keep their mtime,
+so hosts upload only what changed), and files a previous build produced that
+nothing produces any more are pruned. Nothing the build did not produce is
+ever deleted.
+
+Atomicity: new bytes go to a staging folder beside the output first. Only when
+everything is staged is a journal written; then each old file is moved to a
+backup folder and its replacement moved in. Deleting the journal is the commit
+point. A build killed before that (even by SIGKILL) is rolled back by
+``recover()`` at the next start, leaving the previous site byte-identical; a
+first build renames the whole staged folder into place in one step.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+
+from sitegen.errors import BuildFailed
+
+JOURNAL_VERSION = 1
+
+
+def _sibling(out_dir: Path, what: str) -> Path:
+    return out_dir.parent / f".{out_dir.name}.sitegen-{what}"
+
+
+def safe_relpath(path: str) -> str:
+    """Refuse any output path that could land outside the output folder."""
+    pure = PurePosixPath(path)
+    if (
+        not path
+        or "\x00" in path
+        or "\\" in path
+        or pure.is_absolute()
+        or any(part in ("", ".", "..") for part in path.split("/"))
+    ):
+        raise BuildFailed(f"refusing to write unsafe output path {path!r}")
+    return path
+
+
+def recover(out_dir: Path) -> bool:
+    """Undo an interrupted commit and clear temp litter; True when anything was rolled back."""
+    journal_path = _sibling(out_dir, "journal")
+    stage = _sibling(out_dir, "stage")
+    backup = _sibling(out_dir, "backup")
+    rolled_back = False
+    if journal_path.exists():
+        journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        for rel in journal["changed"]:
+            old, new, target = backup / rel, stage / rel, out_dir / rel
+            if old.exists():
+                os.replace(old, target)
+            elif not new.exists() and target.exists():
+                target.unlink()  # a file this build added: the previous site did not have it
+        for rel in journal["removed"]:
+            if (backup / rel).exists():
+                (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(backup / rel, out_dir / rel)
+        journal_path.unlink()
+        rolled_back = True
+    for litter in (stage, backup, _sibling(out_dir, "journal.tmp")):
+        if litter.is_dir():
+            shutil.rmtree(litter)
+        elif litter.exists():
+            litter.unlink()
+    return rolled_back
+
+
+def _stage(stage: Path, files: Mapping[str, bytes]) -> None:
+    for rel, data in files.items():
+        target = stage / safe_relpath(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _prune_empty_dirs(out_dir: Path, removed: Iterable[str]) -> None:
+    for rel in sorted({str(PurePosixPath(r).parent) for r in removed}, key=len, reverse=True):
+        folder = out_dir / rel
+        while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def commit(out_dir: Path, changed: Mapping[str, bytes], removed: Iterable[str]) -> None:
+    """Make ``out_dir`` hold ``changed`` and lose ``removed``, all or nothing."""
+    recover(out_dir)
+    removed = [safe_relpath(rel) for rel in removed if (out_dir / rel).exists()]
+    if not changed and not removed:
+        return
+    stage = _sibling(out_dir, "stage")
+    backup = _sibling(out_dir, "backup")
+    try:
+        _stage(stage, changed)
+        if not out_dir.exists():
+            os.replace(stage, out_dir)
+            return
+        journal_tmp = _sibling(out_dir, "journal.tmp")
+        with journal_tmp.open("w", encoding="utf-8") as handle:
+            json.dump({"version": JOURNAL_VERSION, "changed": sorted(changed), "removed": removed}, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(journal_tmp, _sibling(out_dir, "journal"))
+        for rel in sorted(changed):
+            target = out_dir / rel
+            if target.exists() or target.is_symlink():
+                (backup / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, backup / rel)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(stage / rel, target)
+        for rel in removed:
+            (backup / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out_dir / rel, backup / rel)
+    except OSError as exc:
+        recover(out_dir)
+        raise BuildFailed(f"could not write the site to {out_dir}: {exc.strerror or exc}; the previous site is untouched") from None
+    _sibling(out_dir, "journal").unlink()  # the commit point
+    shutil.rmtree(backup, ignore_errors=True)
+    shutil.rmtree(stage, ignore_errors=True)
+    _prune_empty_dirs(out_dir, removed)

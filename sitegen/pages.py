@@ -1,0 +1,169 @@
+"""Plan stage: the archive → the list of pages to produce, each with explicit dependencies.
+
+A ``Page`` says where it goes, how it is produced and what it shows. Its
+``deps`` string names every input that can change its bytes (entry digests,
+neighbours), so the incremental build re-renders a page exactly when one of
+those changed; site-wide inputs (templates, site.toml, topics) are folded in
+by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.config import SiteConfig
+from sitegen.index import Archive, Day
+from sitegen.model import Entry, Topic
+
+#: How a page is produced: a Jinja template, or a feed made with feedgen.
+KINDS = ("html", "rss", "atom")
+#: Pages that exist but are not content: kept out of the sitemap.
+UNLISTED = ("redirect.html", "404.html", "search.html")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file and how to make it."""
+
+    #: Output path relative to the output folder, e.g. "2014/01/08/index.html".
+    path: str
+    kind: str
+    #: Template name for html pages; feed flavour for feeds ("" for site-wide).
+    template: str
+    #: Shared references into the frozen archive; never copied per page.
+    context: Mapping[str, Any]
+    #: Everything page-specific its bytes depend on.
+    deps: str
+
+    def key(self, site_fingerprint: str) -> str:
+        material = f"{site_fingerprint}\0{self.path}\0{self.kind}\0{self.template}\0{self.deps}"
+        return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def _digests(entries: Iterable[Entry]) -> str:
+    return ",".join(entry.digest[:16] for entry in entries)
+
+
+def _day_deps(day: Day | None) -> str:
+    return f"{day.date}" if day else "-"
+
+
+def _pages_of(items: tuple[Entry, ...], size: int) -> list[tuple[Entry, ...]]:
+    return [items[start : start + size] for start in range(0, len(items), size)] or [()]
+
+
+def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic) -> Iterator[Page]:
+    entries = archive.topic_entries[topic.slug]
+    chunks = _pages_of(entries, config.page_size)
+    for number, chunk in enumerate(chunks, start=1):
+        base = f"topics/{topic.slug}/"
+        path = base if number == 1 else f"{base}page/{number}/"
+        context = {
+            "topic": topic,
+            "entries": chunk,
+            "page_number": number,
+            "page_count": len(chunks),
+            "total": len(entries),
+            "page_url": path,
+        }
+        yield Page(f"{path}index.html", "html", "topic.html", context, f"{number}/{len(chunks)}|{_digests(chunk)}")
+    feed_items = entries[: config.feed_length]
+    yield Page(
+        f"topics/{topic.slug}/feed.xml",
+        "rss",
+        "topic",
+        {"topic": topic, "entries": feed_items, "page_url": f"topics/{topic.slug}/feed.xml"},
+        _digests(feed_items),
+    )
+
+
+def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
+    """Every page of the site, in a fixed order (the contract's URL table)."""
+    pages: list[Page] = []
+    entry_index = {entry.path: index for index, entry in enumerate(archive.entries)}
+    home_days = tuple(reversed(archive.days[-config.home_days :]))
+    # What the heatmaps and the sitemap show: which days and URLs exist, not what entries say.
+    shape = hashlib.sha256("|".join(f"{day.url}{len(day.entries)}" for day in archive.days).encode()).hexdigest()
+    pages.append(
+        Page(
+            "index.html",
+            "html",
+            "home.html",
+            {"days": home_days, "page_url": ""},
+            f"{_digests(entry for day in home_days for entry in (*day.entries, *(s.lead for s in day.sections if s.lead)))}"
+            f"|{shape}",
+        )
+    )
+    for year_index, year in enumerate(archive.years):
+        neighbours = (
+            archive.years[year_index - 1] if year_index else None,
+            archive.years[year_index + 1] if year_index + 1 < len(archive.years) else None,
+        )
+        deps = "|".join(f"{day.url}{len(day.entries)}" for day in year.days) + f"|{[n.year if n else 0 for n in neighbours]}"
+        pages.append(
+            Page(
+                f"{year.url}index.html",
+                "html",
+                "year.html",
+                {"year": year, "prev": neighbours[0], "next": neighbours[1], "page_url": year.url},
+                deps,
+            )
+        )
+    for month_index, month in enumerate(archive.months):
+        prev_month = archive.months[month_index - 1] if month_index else None
+        next_month = archive.months[month_index + 1] if month_index + 1 < len(archive.months) else None
+        deps = "|".join(_digests(day.entries) for day in month.days)
+        deps += f"|{prev_month.url if prev_month else '-'}|{next_month.url if next_month else '-'}"
+        pages.append(
+            Page(
+                f"{month.url}index.html",
+                "html",
+                "month.html",
+                {"month": month, "prev": prev_month, "next": next_month, "page_url": month.url},
+                deps,
+            )
+        )
+    for day_index, day in enumerate(archive.days):
+        prev_day = archive.days[day_index - 1] if day_index else None
+        next_day = archive.days[day_index + 1] if day_index + 1 < len(archive.days) else None
+        leads = [section.lead for section in day.sections if section.lead]
+        deps = f"{_digests(leads)}|{_digests(day.entries)}|{_day_deps(prev_day)}|{_day_deps(next_day)}"
+        pages.append(
+            Page(
+                f"{day.url}index.html",
+                "html",
+                "day.html",
+                {"day": day, "prev": prev_day, "next": next_day, "page_url": day.url},
+                deps,
+            )
+        )
+        for section in day.sections:
+            for entry in (*([section.lead] if section.lead else []), *section.entries):
+                before, after = archive.entry_neighbours(entry_index[entry.path])
+                context = {"entry": entry, "day": day, "prev": before, "next": after, "page_url": entry.url}
+                deps = f"{entry.digest}|{_digests(e for e in (before, after) if e)}|{leads[0].digest if leads else '-'}"
+                pages.append(Page(f"{entry.url}index.html", "html", "entry.html", context, deps))
+                for alias in entry.aliases:
+                    target = alias.strip("/") + "/"
+                    pages.append(
+                        Page(f"{target}index.html", "html", "redirect.html", {"entry": entry, "page_url": target}, "")
+                    )
+    counts = "|".join(f"{slug}:{_digests(archive.topic_entries[slug])}" for slug in archive.topics_by_slug)
+    pages.append(Page("topics/index.html", "html", "topics.html", {"page_url": "topics/"}, counts))
+    for topic in archive.topics:
+        pages.extend(_topic_pages(archive, config, topic))
+    latest = tuple(reversed(archive.entries[-config.feed_length :]))
+    pages.append(Page("feed.xml", "rss", "", {"entries": latest, "page_url": "feed.xml"}, _digests(latest)))
+    pages.append(Page("atom.xml", "atom", "", {"entries": latest, "page_url": "atom.xml"}, _digests(latest)))
+    pages.append(Page("search/index.html", "html", "search.html", {"page_url": "search/"}, ""))
+    pages.append(Page("404.html", "html", "404.html", {"page_url": "404.html"}, ""))
+    listed = tuple(
+        page.context["page_url"] for page in pages if page.kind == "html" and page.template not in UNLISTED
+    )
+    urls_digest = hashlib.sha256("|".join(listed).encode()).hexdigest()
+    pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": listed, "page_url": "sitemap.xml"}, urls_digest))
+    pages.append(Page("robots.txt", "html", "robots.txt", {"page_url": "robots.txt"}, ""))
+    return pages

@@ -1,0 +1,116 @@
+"""Render stage: a ``Page`` → bytes, with Jinja2 (autoescape, StrictUndefined) or feedgen.
+
+The renderer holds only read-only references (config, archive, theme, asset
+map, the entry-HTML cache), so pages can be rendered in any order or in
+parallel worker processes and still come out byte-identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen.config import SiteConfig
+from sitegen.errors import BuildFailed, SitegenError
+from sitegen.feeds import render_feed
+from sitegen.index import Archive
+from sitegen.model import Entry
+from sitegen.pages import Page
+from sitegen.theme import Theme
+
+
+def long_date(day: date) -> str:
+    """'Wednesday 8 January 2014': the way the blog itself wrote dates."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def _excerpt(html: str, words: int = 40) -> str:
+    text = Markup(html).striptags()
+    parts = text.split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+class Renderer:
+    """Turns pages into bytes; one per build (or per worker process)."""
+
+    def __init__(
+        self,
+        config: SiteConfig,
+        archive: Archive,
+        theme: Theme,
+        asset_urls: Mapping[str, str],
+        entry_html: Callable[[Entry], str],
+    ) -> None:
+        self.config = config
+        self.archive = archive
+        self.entry_html = entry_html
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(path) for path in theme.template_dirs]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        base_path = config.base_path
+
+        def url(path: str = "") -> str:
+            return base_path + path.lstrip("/")
+
+        def abs_url(path: str = "") -> str:
+            return config.base_url + path.lstrip("/")
+
+        def asset(name: str) -> str:
+            if name not in asset_urls:
+                raise BuildFailed(f"template asks for asset '{name}', which the theme does not have")
+            return url(asset_urls[name])
+
+        self.env.filters["longdate"] = long_date
+        self.env.globals.update(
+            site=config,
+            archive=archive,
+            url=url,
+            abs_url=abs_url,
+            asset=asset,
+            entry_html=lambda entry: Markup(entry_html(entry)),
+            excerpt=lambda entry, words=40: _excerpt(entry_html(entry), words),
+            topic_for=archive.topics_by_slug.get,
+        )
+
+    def render(self, page: Page) -> bytes:
+        """Produce the page's bytes; template problems become errors naming file and line."""
+        if page.kind in ("rss", "atom"):
+            return render_feed(
+                page.kind,
+                self.config,
+                page.context["entries"],
+                page.path,
+                self.entry_html,
+                topic=page.context.get("topic"),
+            )
+        try:
+            template = self.env.get_template(page.template)
+            text = template.render(page.context)
+        except jinja2.TemplateNotFound as exc:
+            raise SitegenError(None, None, f"template '{exc.name}' not found in theme '{self.config.theme}'") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise SitegenError(exc.filename or exc.name, exc.lineno, f"template syntax error: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise BuildFailed(f"{_template_location(exc)}rendering {page.path} failed: {exc}") from None
+        return text.encode("utf-8")
+
+
+def _template_location(exc: BaseException) -> str:
+    """Best-effort ``file:line: `` of the template frame that raised, from the traceback."""
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")) and Path(filename).exists():
+            where = f"{filename}:{tb.tb_lineno}: "
+        tb = tb.tb_next
+    return where
