@@ -21,14 +21,15 @@ from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import ENTRIES_DIR, load_content
 from sitegen.errors import SitegenError
-from sitegen.index import build_index
-from sitegen.incremental import RenderPlan, cached_parser, entry_html_map, render_changed
+from sitegen.incremental import add_search, cached_parser, entry_html_map, entry_pages, reader, render_changed
+from sitegen.index import Archive, build_index
 from sitegen.markdown import markdown_fingerprint
 from sitegen.model import Content
 from sitegen.output import commit, recover
 from sitegen.pages import plan_pages
 from sitegen.progress import Progress
 from sitegen.render import Renderer
+from sitegen.search import index_search
 from sitegen.theme import Theme, find_theme, fingerprint_files
 
 
@@ -88,10 +89,22 @@ def import_stage(site_dir: Path, progress: Progress) -> None:
     """Import dumps that are new or changed, so building stays one command."""
     if not (site_dir / "content" / "raw").is_dir():
         return
-    from sitegen.importer import import_dumps  # the importer is heavy; only sites with dumps need it
+    from sitegen.importer import import_dumps  # only sites with raw dumps need the importer
 
-    report = import_dumps(site_dir, echo=progress.info if not progress.quiet else (lambda _message: None))
-    progress.stage("import", str(report.summary()) if hasattr(report, "summary") else "")
+    report = import_dumps(site_dir, echo=progress.info)
+    progress.stage("import", report.summary())
+
+
+def check_tags(site_dir: Path, archive: Archive, strict: bool, progress: Progress) -> None:
+    """A tag no topic defines is a warning with file and line (an error with --strict)."""
+    for entry, tag in archive.unknown_tags:
+        path = site_dir / ENTRIES_DIR / entry.path
+        lines = path.read_text(encoding="utf-8").split("\n")
+        line = next((number for number, text in enumerate(lines, 1) if text.startswith("tags:")), 1)
+        message = f"tag '{tag}' is not a topic in content/topics.toml"
+        if strict:
+            raise SitegenError(path, line, message, "add it to content/topics.toml or remove the tag")
+        progress.warn(f"{path}:{line}: {message}")
 
 
 def build(
@@ -107,42 +120,36 @@ def build(
     progress = progress or Progress(quiet=True)
     out_dir = out_dir if out_dir is not None else site_dir / "public"
     config = load_config(site_dir, base_url)
-    with build_lock(site_dir):
+    with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress) as cache:
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
-        cache = BuildCache(site_dir, out_dir)
-        if cache.discarded:
-            progress.warn(cache.discarded)
-        try:
-            if run_import:
-                import_stage(site_dir, progress)
-            content = load_content(site_dir, parse=cached_parser(cache.entries()))
-            progress.stage("load", f"{len(content.entries):,} entries")
-            archive = build_index(content)
-            for entry, tag in archive.unknown_tags:
-                message = f"{site_dir / ENTRIES_DIR / entry.path}:2: tag '{tag}' is not a topic in content/topics.toml"
-                if strict:
-                    raise SitegenError(site_dir / ENTRIES_DIR / entry.path, 2, f"tag '{tag}' is not a topic in content/topics.toml")
-                progress.warn(message)
-            theme = find_theme(site_dir, config.theme)
-            assets = collect_assets(theme)
-            pages = plan_pages(archive, config)
-            progress.stage("plan", f"{len(pages):,} pages")
-            html = entry_html_map(archive.entries, cache, progress)
-            renderer = Renderer(config, archive, theme, assets.urls, lambda entry: html[entry.digest])
-            plan: RenderPlan = render_changed(
-                pages, assets.files, renderer, site_fingerprint(config, theme, content), cache.outputs(), out_dir, progress
-            )
-            commit(out_dir, plan.changed, plan.removed)
-            progress.stage("write", f"{len(plan.changed):,} written, {len(plan.removed):,} removed")
-            cache.store_entries(content.entries)
-            cache.store_outputs(plan.records)
-            cache.commit()
-        finally:
-            cache.close()
+        if run_import:
+            import_stage(site_dir, progress)
+        content = load_content(site_dir, parse=cached_parser(cache.entries()))
+        archive = build_index(content)
+        check_tags(site_dir, archive, strict, progress)
+        theme = find_theme(site_dir, config.theme)
+        pages = plan_pages(archive, config)
+        html = entry_html_map(archive.entries, cache, progress)
+        renderer = Renderer(config, archive, theme, collect_assets(theme).urls, lambda entry: html[entry.digest])
+        previous = cache.outputs()
+        rendered = render_changed(
+            pages,
+            collect_assets(theme).files,
+            renderer,
+            site_fingerprint(config, theme, content),
+            previous,
+            out_dir,
+            progress,
+        )
+        search = index_search(config, entry_pages(pages), reader(rendered, out_dir), cache.meta("search"), progress)
+        plan = add_search(rendered, search, previous)
+        commit(out_dir, plan.changed, plan.removed)
+        cache.save(content.entries, plan.records, search_key=search[0] if search else None)
+    progress.stage("write", f"{len(plan.changed):,} written, {len(plan.removed):,} removed")
     return BuildResult(
         written=len(plan.changed),
-        unchanged=plan.unchanged,
+        unchanged=len(plan.records) - len(plan.changed),
         removed=len(plan.removed),
         pages=len(plan.records),
         seconds=progress.elapsed(),

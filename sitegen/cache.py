@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen.model import Entry
+from sitegen.progress import Progress
 
 CACHE_VERSION = "3"
 CACHE_DIR = ".sitegen"
@@ -26,7 +28,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS outputs (path TEXT PRIMARY KEY, page_key TEXT NOT NULL, sha TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY, page_key TEXT NOT NULL, sha TEXT NOT NULL, size INTEGER NOT NULL
+);
 """
 
 
@@ -80,9 +84,7 @@ class BuildCache:
             if row is not None:
                 self.discarded = "build cache is from another sitegen version or output folder; rebuilding it"
             db.executescript("DELETE FROM entries; DELETE FROM html; DELETE FROM outputs; DELETE FROM meta;")
-            db.executemany(
-                "INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)]
-            )
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)])
             db.commit()
         return db
 
@@ -105,7 +107,9 @@ class BuildCache:
 
     def store_entries(self, entries: Iterable[Entry]) -> None:
         self.db.execute("DELETE FROM entries")
-        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", ((e.digest, _entry_to_json(e)) for e in entries))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO entries VALUES (?, ?)", ((e.digest, _entry_to_json(e)) for e in entries)
+        )
 
     def html(self, keys: Iterable[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -135,8 +139,22 @@ class BuildCache:
             ((path, rec.page_key, rec.sha, rec.size) for path, rec in outputs.items()),
         )
 
-    def commit(self) -> None:
+    def save(self, entries: Iterable[Entry], outputs: Mapping[str, OutputRecord], search_key: str | None) -> None:
+        """Record a successful build; called only after its output is committed."""
+        self.store_entries(entries)
+        self.store_outputs(outputs)
+        if search_key is not None:
+            self.set_meta("search", search_key)
         self.db.commit()
 
-    def close(self) -> None:
-        self.db.close()
+    @classmethod
+    @contextmanager
+    def open(cls, site_dir: Path, out_dir: Path, progress: Progress) -> Iterator[BuildCache]:
+        """The cache for one build; closed (and uncommitted work dropped) however the build ends."""
+        cache = cls(site_dir, out_dir)
+        if cache.discarded:
+            progress.warn(cache.discarded)
+        try:
+            yield cache
+        finally:
+            cache.db.close()

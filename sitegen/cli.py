@@ -34,7 +34,9 @@ Start with 'sitegen new DIR', put dumps in DIR/content/raw/, then run
 def _common(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
     parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
     if out:
-        parser.add_argument("--out", type=Path, default=None, metavar="DIR", help="output folder (default: SITE/public)")
+        parser.add_argument(
+            "--out", type=Path, default=None, metavar="DIR", help="output folder (default: SITE/public)"
+        )
         parser.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.toml")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only warnings and a one-line summary")
@@ -103,7 +105,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _out(args: argparse.Namespace) -> Path:
-    return args.out if args.out is not None else args.site / "public"
+    out: Path = args.out if args.out is not None else args.site / "public"
+    return out
 
 
 def cmd_build(args: argparse.Namespace, progress: Progress) -> int:
@@ -125,7 +128,8 @@ def cmd_import(args: argparse.Namespace, progress: Progress) -> int:
 def cmd_serve(args: argparse.Namespace, progress: Progress) -> int:
     from sitegen.serve import serve
 
-    return serve(args.site, _out(args), host=args.host, port=args.port, base_url=args.base_url, poll=args.poll)
+    code: int = serve(args.site, _out(args), host=args.host, port=args.port, base_url=args.base_url, poll=args.poll)
+    return code
 
 
 def cmd_check(args: argparse.Namespace, progress: Progress) -> int:
@@ -195,5 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         else:
-            print(f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)", file=sys.stderr)
+            print(
+                f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)",
+                file=sys.stderr,
+            )
         return EXIT_FAILED

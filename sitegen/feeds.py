@@ -45,7 +45,9 @@ def render_feed(
     feed = FeedGenerator()
     feed.id(home)
     feed.title(f"{config.title}: {topic.name}" if topic else config.title)
-    feed.description(topic.description or f"Entries about {topic.name}" if topic else config.description or config.title)
+    feed.description(
+        topic.description or f"Entries about {topic.name}" if topic else config.description or config.title
+    )
     # feedgen takes the last link as RSS's <link>, so the page link goes last.
     feed.link(href=base + feed_path, rel="self")
     feed.link(href=home, rel="alternate")

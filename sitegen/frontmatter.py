@@ -47,13 +47,13 @@ def _load_yaml(yaml_text: str, path: Path) -> tuple[dict[str, Any], dict[str, in
     try:
         for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 2
+                line = event.start_mark.line + 2 if event.start_mark is not None else None
                 raise SitegenError(path, line, "YAML anchors and aliases are not allowed in front matter")
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(yaml_text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None
+        line = mark.line + 2 if mark is not None else None
         raise SitegenError(path, line, f"invalid front matter: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SitegenError(path, None, f"invalid front matter: {exc}") from None

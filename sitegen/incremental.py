@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from sitegen.cache import BuildCache, OutputRecord
@@ -89,9 +90,9 @@ def render_changed(
     records: dict[str, OutputRecord] = {}
     unchanged = 0
     jobs: list[tuple[str, str, Callable[[], bytes]]] = [
-        (path, hashlib.sha256(data).hexdigest(), lambda data=data: data) for path, data in static_files.items()
+        (path, hashlib.sha256(data).hexdigest(), partial(bytes, data)) for path, data in static_files.items()
     ]
-    jobs += [(page.path, page.key(fingerprint), lambda page=page: renderer.render(page)) for page in pages]
+    jobs += [(page.path, page.key(fingerprint), partial(renderer.render, page)) for page in pages]
     for done, (path, key, produce) in enumerate(jobs, start=1):
         record = previous.get(path)
         present = _on_disk(out_dir, path, record)
@@ -107,6 +108,47 @@ def render_changed(
         else:
             changed[path] = data
         progress.count("render", done, len(jobs))
-    removed = sorted(set(previous) - set(records))
     progress.stage("render", f"{len(changed):,} changed, {unchanged:,} unchanged")
-    return RenderPlan(changed=changed, removed=removed, records=records, unchanged=unchanged)
+    return RenderPlan(changed=changed, removed=[], records=records, unchanged=unchanged)
+
+
+SEARCH_PREFIX = "pagefind/"
+
+
+def add_search(
+    plan: RenderPlan,
+    search: tuple[str, dict[str, bytes]] | None,
+    previous: Mapping[str, OutputRecord],
+) -> RenderPlan:
+    """Fold the search index into the plan and list what to prune.
+
+    ``search`` None means the index is still current: its files are kept as they are.
+    """
+    changed, records = dict(plan.changed), dict(plan.records)
+    if search is None:
+        records.update({path: rec for path, rec in previous.items() if path.startswith(SEARCH_PREFIX)})
+    else:
+        key, files = search
+        for path, data in files.items():
+            sha = hashlib.sha256(data).hexdigest()
+            record = previous.get(path)
+            records[path] = OutputRecord(key, sha, len(data))
+            if record is None or record.sha != sha:
+                changed[path] = data
+    removed = sorted(set(previous) - set(records))
+    return RenderPlan(changed=changed, removed=removed, records=records, unchanged=plan.unchanged)
+
+
+def entry_pages(pages: Sequence[Page]) -> list[str]:
+    """Output paths of entry permalink pages: what search indexes."""
+    return [page.path for page in pages if page.template == "entry.html"]
+
+
+def reader(plan: RenderPlan, out_dir: Path) -> Callable[[str], bytes]:
+    """Read an output's final bytes: freshly rendered, or as the last build left it on disk."""
+
+    def read(path: str) -> bytes:
+        data = plan.changed.get(path)
+        return data if data is not None else (out_dir / path).read_bytes()
+
+    return read

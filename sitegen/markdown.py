@@ -74,4 +74,5 @@ def markdown_fingerprint() -> str:
 
 def pygments_css() -> str:
     """The stylesheet for highlighted code blocks."""
-    return str(HtmlFormatter(style=_PYGMENTS_STYLE, cssclass="highlight").get_style_defs(".highlight")) + "\n"
+    formatter = HtmlFormatter(style=_PYGMENTS_STYLE, cssclass="highlight")
+    return str(formatter.get_style_defs(".highlight")) + "\n"  # type: ignore[no-untyped-call]

@@ -119,7 +119,9 @@ def commit(out_dir: Path, changed: Mapping[str, bytes], removed: Iterable[str]) 
             os.replace(out_dir / rel, backup / rel)
     except OSError as exc:
         recover(out_dir)
-        raise BuildFailed(f"could not write the site to {out_dir}: {exc.strerror or exc}; the previous site is untouched") from None
+        raise BuildFailed(
+            f"could not write the site to {out_dir}: {exc.strerror or exc}; the previous site is untouched"
+        ) from None
     _sibling(out_dir, "journal").unlink()  # the commit point
     shutil.rmtree(backup, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)

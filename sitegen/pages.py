@@ -47,6 +47,11 @@ def _digests(entries: Iterable[Entry]) -> str:
     return ",".join(entry.digest[:16] for entry in entries)
 
 
+def _day_all(day: Day) -> tuple[Entry, ...]:
+    """Leads and entries of a day: everything a day summary can show."""
+    return (*(section.lead for section in day.sections if section.lead), *day.entries)
+
+
 def _day_deps(day: Day | None) -> str:
     return f"{day.date}" if day else "-"
 
@@ -93,8 +98,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
             "html",
             "home.html",
             {"days": home_days, "page_url": ""},
-            f"{_digests(entry for day in home_days for entry in (*day.entries, *(s.lead for s in day.sections if s.lead)))}"
-            f"|{shape}",
+            f"{_digests(entry for day in home_days for entry in _day_all(day))}|{shape}",
         )
     )
     for year_index, year in enumerate(archive.years):
@@ -102,7 +106,10 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
             archive.years[year_index - 1] if year_index else None,
             archive.years[year_index + 1] if year_index + 1 < len(archive.years) else None,
         )
-        deps = "|".join(f"{day.url}{len(day.entries)}" for day in year.days) + f"|{[n.year if n else 0 for n in neighbours]}"
+        deps = (
+            "|".join(f"{day.url}{len(day.entries)}" for day in year.days)
+            + f"|{[n.year if n else 0 for n in neighbours]}"
+        )
         pages.append(
             Page(
                 f"{year.url}index.html",
@@ -160,9 +167,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
     pages.append(Page("atom.xml", "atom", "", {"entries": latest, "page_url": "atom.xml"}, _digests(latest)))
     pages.append(Page("search/index.html", "html", "search.html", {"page_url": "search/"}, ""))
     pages.append(Page("404.html", "html", "404.html", {"page_url": "404.html"}, ""))
-    listed = tuple(
-        page.context["page_url"] for page in pages if page.kind == "html" and page.template not in UNLISTED
-    )
+    listed = tuple(page.context["page_url"] for page in pages if page.kind == "html" and page.template not in UNLISTED)
     urls_digest = hashlib.sha256("|".join(listed).encode()).hexdigest()
     pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": listed, "page_url": "sitemap.xml"}, urls_digest))
     pages.append(Page("robots.txt", "html", "robots.txt", {"page_url": "robots.txt"}, ""))

@@ -14,6 +14,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from sitegen.charts import TEMPLATE_HELPERS
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.feeds import render_feed
@@ -80,6 +81,7 @@ class Renderer:
             excerpt=lambda entry, words=40: _excerpt(entry_html(entry), words),
             topic_for=archive.topics_by_slug.get,
         )
+        self.env.globals.update(TEMPLATE_HELPERS)
 
     def render(self, page: Page) -> bytes:
         """Produce the page's bytes; template problems become errors naming file and line."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sitegen.errors import SitegenError
 
-SITE_TOML = '''# sitegen site settings. Unknown keys are errors, so typos cannot slip through.
+SITE_TOML = """# sitegen site settings. Unknown keys are errors, so typos cannot slip through.
 title = "{title}"
 # The address the site will be served from; feeds and canonical links use it.
 # A sub-path works too: "https://example.org/archive/".
@@ -20,7 +20,7 @@ page_size = 50
 home_days = 7
 # Full-text search with Pagefind: "auto" (skip with a warning if unavailable), "required", or "off".
 search = "auto"
-'''
+"""
 
 DUMPS_TOML = """# One table per raw dump in this folder: what the dump does not say about itself.
 #

@@ -37,7 +37,9 @@ def find_theme(site_dir: Path, name: str) -> Theme:
     roots = [site_dir / "themes" / name, builtin_themes_dir() / name]
     found = [root for root in dict.fromkeys(root.resolve() for root in roots) if root.is_dir()]
     if not found:
-        raise SitegenError(site_dir / "site.toml", None, f"theme '{name}' not found", f"looked in {roots[0]} and {roots[1]}")
+        raise SitegenError(
+            site_dir / "site.toml", None, f"theme '{name}' not found", f"looked in {roots[0]} and {roots[1]}"
+        )
     return Theme(
         name=name,
         template_dirs=tuple(root / "templates" for root in found if (root / "templates").is_dir()),

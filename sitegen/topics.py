@@ -39,12 +39,25 @@ def parse_topics(text: str, path: Path) -> tuple[Topic, ...]:
         for key, value in table.items():
             expected = _FIELDS.get(key)
             if expected is None:
-                problems.append(Problem(path, line, f"topic '{slug}': unknown key '{key}'", "known keys: aliases, description, kind, name"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"topic '{slug}': unknown key '{key}'",
+                        "known keys: aliases, description, kind, name",
+                    )
+                )
                 ok = False
             elif not isinstance(value, expected) or (
                 expected is list and not all(isinstance(item, str) and item.strip() for item in value)
             ):
-                problems.append(Problem(path, line, f"topic '{slug}': '{key}' must be {'a list of strings' if expected is list else 'text'}"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"topic '{slug}': '{key}' must be {'a list of strings' if expected is list else 'text'}",
+                    )
+                )
                 ok = False
         kind = table.get("kind", "theme")
         if isinstance(kind, str) and kind not in TOPIC_KINDS:
