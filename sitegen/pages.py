@@ -63,6 +63,8 @@ def _pages_of(items: tuple[Entry, ...], size: int) -> list[tuple[Entry, ...]]:
 def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic) -> Iterator[Page]:
     entries = archive.topic_entries[topic.slug]
     chunks = _pages_of(entries, config.page_size)
+    # Every page of a topic may chart the whole topic (e.g. an activity sparkline by month).
+    activity = hashlib.sha256("|".join(f"{entry.date:%Y%m}" for entry in entries).encode()).hexdigest()
     for number, chunk in enumerate(chunks, start=1):
         base = f"topics/{topic.slug}/"
         path = base if number == 1 else f"{base}page/{number}/"
@@ -74,7 +76,8 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic) -> Iterator
             "total": len(entries),
             "page_url": path,
         }
-        yield Page(f"{path}index.html", "html", "topic.html", context, f"{number}/{len(chunks)}|{_digests(chunk)}")
+        deps = f"{number}/{len(chunks)}|{activity}|{_digests(chunk)}"
+        yield Page(f"{path}index.html", "html", "topic.html", context, deps)
     feed_items = entries[: config.feed_length]
     yield Page(
         f"topics/{topic.slug}/feed.xml",
@@ -171,4 +174,10 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
     urls_digest = hashlib.sha256("|".join(listed).encode()).hexdigest()
     pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": listed, "page_url": "sitemap.xml"}, urls_digest))
     pages.append(Page("robots.txt", "html", "robots.txt", {"page_url": "robots.txt"}, ""))
+    redirects = tuple(
+        (page.context["page_url"], page.context["entry"].url) for page in pages if page.template == "redirect.html"
+    )
+    pages.append(
+        Page("_redirects", "html", "_redirects", {"redirects": redirects, "page_url": "_redirects"}, repr(redirects))
+    )
     return pages
