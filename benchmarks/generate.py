@@ -1044,15 +1044,39 @@ def generate_site(
         toml_parts.append(_dumps_toml_block(day))
         _count_day(day, stats)
         if reference_entries is not None:
-            for rel, body in render_reference_entries(day, starts):
-                path = reference_entries / rel
-                if path.parent not in made_dirs:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    made_dirs.add(path.parent)
-                path.write_text(body, encoding="utf-8")
+            _write_reference(day, starts, reference_entries, made_dirs)
     _write(raw / "dumps.toml", "".join(toml_parts), stats)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _write_reference(day: SynthDay, starts: list[int], folder: Path, made_dirs: set[Path]) -> int:
+    written = 0
+    for rel, body in render_reference_entries(day, starts):
+        path = folder / rel
+        if path.parent not in made_dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(path.parent)
+        path.write_text(body, encoding="utf-8")
+        written += 1
+    return written
+
+
+def write_reference_entries(out: Path, entries: int, seed: int = DEFAULT_SEED, topics_path: Path | None = None) -> int:
+    """Only the reference Markdown of a site generated with the same arguments; returns the file count.
+
+    ``topics_path`` should be the generated site's content/topics.toml, so the
+    names (and so the text) match the site's dumps exactly.
+    """
+    specs, _ = load_topic_specs(topics_path)
+    vocab = Vocabulary(specs)
+    made_dirs: set[Path] = set()
+    written = 0
+    for index, count in enumerate(day_counts(seed, entries)):
+        day = make_day(seed, index, count, vocab)
+        _, starts = render_dump(day)
+        written += _write_reference(day, starts, out, made_dirs)
+    return written
 
 
 def append_day(site: Path, seed: int = DEFAULT_SEED, reference_entries: Path | None = None) -> Path:
@@ -1071,10 +1095,7 @@ def append_day(site: Path, seed: int = DEFAULT_SEED, reference_entries: Path | N
     with (raw / "dumps.toml").open("a", encoding="utf-8", newline="\n") as handle:
         handle.write(_dumps_toml_block(day))
     if reference_entries is not None:
-        for rel, body in render_reference_entries(day, starts):
-            target = reference_entries / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(body, encoding="utf-8")
+        _write_reference(day, starts, reference_entries, set())
     return path
 
 

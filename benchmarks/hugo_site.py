@@ -195,7 +195,8 @@ def find_hugo() -> Path | None:
 
 def hugo_version(binary: Path) -> str:
     out = subprocess.run([str(binary), "version"], capture_output=True, text=True, check=False)
-    return out.stdout.strip().split(" ")[0] if out.returncode == 0 else "unknown"
+    words = out.stdout.split()  # "hugo v0.168.0-e27a…+extended linux/amd64 BuildDate=…"
+    return words[1].split("-")[0] if out.returncode == 0 and len(words) > 1 else "unknown"
 
 
 @dataclass

