@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, toml_error
 
 CONFIG_NAME = "site.toml"
 
@@ -84,8 +84,7 @@ def parse_config(text: str, path: Path) -> SiteConfig:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise SitegenError(path, line, f"invalid TOML: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+        raise toml_error(exc, path) from None
     problems: list[Problem] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():

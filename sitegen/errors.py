@@ -7,6 +7,7 @@ sitegen formats user errors.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,3 +73,12 @@ class SitegenError(Exception):
 
 class BuildFailed(Exception):
     """A build or check failed for a reason that is not the user's input (exit 1)."""
+
+
+def toml_error(exc: Exception, path: Path) -> SitegenError:
+    """A TOML parse error as a SitegenError with the line (3.11's TOMLDecodeError only says it in text)."""
+    text = str(exc)
+    match = re.search(r"\(at line (\d+), column \d+\)", text)
+    line = int(match.group(1)) if match else getattr(exc, "lineno", None)
+    message = re.sub(r"\s*\(at line \d+, column \d+\)", "", text) if match else text
+    return SitegenError(path, line, f"invalid TOML: {message}")

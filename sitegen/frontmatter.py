@@ -155,7 +155,8 @@ def _validate(data: dict[str, Any], lines: dict[str, int], path: Path) -> tuple[
         pattern = SLUG_RE if key == "tags" else _ALIAS_RE
         for item in items:
             if not pattern.match(item) or ".." in item:
-                bad(key, f"{key[:-1]} '{item}' is not a safe {'topic slug' if key == 'tags' else 'relative URL path'}")
+                what = "tag" if key == "tags" else "alias"
+                bad(key, f"{what} '{item}' is not a safe {'topic slug' if key == 'tags' else 'relative URL path'}")
         out[key] = items
     for key in ("latest", "draft"):
         value = data.get(key, False)
@@ -180,7 +181,7 @@ def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
         raise SitegenError(path, line, "entry file is not valid UTF-8") from None
     if "\x00" in text:
         raise SitegenError(path, text.count("\n", 0, text.index("\x00")) + 1, "entry file contains a NUL byte")
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     yaml_text, body, body_line = split_front_matter(text, path)
     data, lines = _load_yaml(yaml_text, path)
     values, problems = _validate(data, lines, path)

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import Problem, SitegenError
+from sitegen.errors import Problem, SitegenError, toml_error
 from sitegen.model import SLUG_RE, TOPIC_KINDS, Topic
 
 TOPICS_PATH = Path("content") / "topics.toml"
@@ -24,7 +24,7 @@ def parse_topics(text: str, path: Path) -> tuple[Topic, ...]:
     try:
         raw: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SitegenError(path, getattr(exc, "lineno", None), f"invalid TOML: {exc}") from None
+        raise toml_error(exc, path) from None
     problems: list[Problem] = []
     topics: list[Topic] = []
     for slug, table in raw.items():

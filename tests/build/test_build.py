@@ -1,0 +1,265 @@
+"""The build spine on the fixture site: every page type, order, determinism, incrementality, atomicity."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.errors import BuildFailed, SitegenError
+from tests.build.helpers import mtimes, snapshot
+from tests.conftest import FIXTURE_SITE, copy_site
+
+DAY1 = "2014/01/08/index.html"
+
+
+def headlines(html: str) -> list[str]:
+    return re.findall(r'<h2 class="entry-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_every_url_of_the_contract_is_built(built_fixture: Path) -> None:
+    expected = [
+        "index.html",
+        "2014/index.html",
+        "2014/01/index.html",
+        DAY1,
+        "2014/01/08/islamic-state-of-iraq-bombings-tonight/index.html",
+        "2014/01/08/lead/index.html",
+        "topics/index.html",
+        "topics/isis/index.html",
+        "topics/isis/page/2/index.html",
+        "topics/isis/feed.xml",
+        "feed.xml",
+        "atom.xml",
+        "search/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ]
+    missing = [path for path in expected if not (built_fixture / path).is_file()]
+    assert missing == []
+
+
+def test_day_page_reads_like_the_live_blog_newest_first_after_the_lead(built_fixture: Path) -> None:
+    html = (built_fixture / DAY1).read_text(encoding="utf-8")
+    assert headlines(html) == [
+        "Islamic State of Iraq Bombings Tonight",
+        "Footage Of Air Raids In Daraya",
+        "Tuesday Summary",
+    ]
+    assert html.index('id="lead"') < html.index('id="islamic-state-of-iraq-bombings-tonight"')
+    latest = html[html.index('id="islamic-state-of-iraq-bombings-tonight"') :]
+    assert "latest-marker" in latest[: latest.index("</article>")]
+    assert 'href="/2014/01/09/"' in html  # next day
+
+
+def test_drafts_are_not_published(built_fixture: Path) -> None:
+    assert not (built_fixture / "2014/02/01/a-draft-entry").exists()
+    assert "A Draft Entry" not in (built_fixture / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_text_is_never_trusted_as_html(built_fixture: Path) -> None:
+    html = (built_fixture / "2014/01/08/tuesday-summary/index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_lost_media_caption_shows_a_placeholder(built_fixture: Path) -> None:
+    html = (built_fixture / DAY1).read_text(encoding="utf-8")
+    assert "<p>Celebrations tonight:</p>" in html
+    assert "not preserved in this archive" in html
+
+
+def test_entry_page_links_its_day_anchor_topics_and_neighbours(built_fixture: Path) -> None:
+    html = (built_fixture / "2014/01/08/footage-of-air-raids-in-daraya/index.html").read_text(encoding="utf-8")
+    assert 'href="/2014/01/08/#footage-of-air-raids-in-daraya"' in html
+    assert 'href="/topics/video/"' in html
+    assert 'rel="prev" href="/2014/01/08/tuesday-summary/"' in html
+    assert 'rel="next" href="/2014/01/08/islamic-state-of-iraq-bombings-tonight/"' in html
+
+
+def test_aliases_become_redirect_pages(built_fixture: Path) -> None:
+    html = (built_fixture / "2014/01/09/old-car-bomb/index.html").read_text(encoding="utf-8")
+    assert 'url=/2014/01/09/state-tv-car-bomb-in-hama-province-kills-17/"' in html
+    assert "/2014/01/09/old-car-bomb/ /2014/01/09/state-tv-car-bomb" in (built_fixture / "_redirects").read_text()
+
+
+def test_topic_pages_are_paginated_newest_first(built_fixture: Path) -> None:
+    first = (built_fixture / "topics/isis/index.html").read_text(encoding="utf-8")
+    second = (built_fixture / "topics/isis/page/2/index.html").read_text(encoding="utf-8")
+    assert "Islamic State of Iraq Bombings Tonight" in first
+    assert "Tuesday Summary" in first
+    assert "Syria Daily, 8 January" in second  # the lead, oldest of the topic
+    assert 'href="/topics/isis/page/2/"' in first
+
+
+def test_code_is_highlighted_with_a_generated_stylesheet(built_fixture: Path) -> None:
+    html = (built_fixture / "2014/01/09/state-tv-car-bomb-in-hama-province-kills-17/index.html").read_text()
+    assert '<pre class="highlight"><code class="language-python">' in html
+    css = re.search(r'href="/(static/pygments\.[0-9a-f]+\.css)"', html)
+    assert css and ".highlight" in (built_fixture / css.group(1)).read_text()
+
+
+def test_sub_path_base_url_prefixes_every_internal_link(fixture_site: Path) -> None:
+    build(fixture_site, base_url="https://example.org/archive/")
+    html = (fixture_site / "public" / DAY1).read_text(encoding="utf-8")
+    internal = re.findall(r'(?:href|src)="(/[^"]*)"', html)
+    assert internal and all(link.startswith("/archive/") for link in internal)
+
+
+def test_a_second_build_writes_nothing(fixture_site: Path) -> None:
+    build(fixture_site)
+    before = mtimes(fixture_site / "public")
+    result = build(fixture_site)
+    assert (result.written, result.removed) == (0, 0)
+    assert mtimes(fixture_site / "public") == before
+
+
+def test_the_same_input_builds_byte_identical_output(tmp_path: Path) -> None:
+    one, two = copy_site(FIXTURE_SITE, tmp_path / "one"), copy_site(FIXTURE_SITE, tmp_path / "two")
+    build(one)
+    build(two)
+    assert snapshot(one / "public") == snapshot(two / "public")
+
+
+def edit_entry(site: Path) -> None:
+    path = site / "content/entries/2014/01/08/01-tuesday-summary.md"
+    path.write_text(path.read_text().replace("talk of a truce", "talk of a ceasefire"))
+
+
+def edit_template(site: Path) -> None:
+    theme = site / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    source = Path(__file__).resolve().parents[2] / "themes/default/templates/entry.html"
+    (theme / "entry.html").write_text(source.read_text().replace("Read it in the live blog", "Read it in context"))
+
+
+def edit_config(site: Path) -> None:
+    path = site / "site.toml"
+    path.write_text(path.read_text().replace("Fixture Live Archive", "Renamed Archive"))
+
+
+def add_entry(site: Path) -> None:
+    (site / "content/entries/2014/01/09/02-new.md").write_text(
+        "---\ntitle: A New Entry\ndate: 2014-01-09\nseq: 2\nkind: entry\nslug: a-new-entry\n"
+        "tags: [aleppo]\n---\n\nNew.\n"
+    )
+
+
+def delete_entry(site: Path) -> None:
+    (site / "content/entries/2014/02/01/02-aleppo.md").unlink()
+
+
+def retag(site: Path) -> None:
+    path = site / "content/entries/2014/01/08/02-footage-of-air-raids.md"
+    path.write_text(path.read_text().replace("tags: [video]", "tags: [video, aleppo]"))
+
+
+def edit_topics(site: Path) -> None:
+    path = site / "content/topics.toml"
+    path.write_text(path.read_text().replace('name = "Aleppo"', 'name = "Aleppo (Halab)"'))
+
+
+@pytest.mark.parametrize(
+    "change", [edit_entry, edit_template, edit_config, add_entry, delete_entry, retag, edit_topics]
+)
+def test_an_incremental_build_equals_a_clean_build(tmp_path: Path, change: object) -> None:
+    assert callable(change)
+    incremental = copy_site(FIXTURE_SITE, tmp_path / "incremental")
+    build(incremental)
+    change(incremental)
+    result = build(incremental)
+    assert result.written > 0
+    clean = copy_site(incremental, tmp_path / "clean")
+    build(clean)
+    assert snapshot(incremental / "public") == snapshot(clean / "public")
+
+
+def test_an_entry_edit_rewrites_only_what_shows_it(fixture_site: Path) -> None:
+    build(fixture_site)
+    edit_entry(fixture_site)
+    before = snapshot(fixture_site / "public")
+    build(fixture_site)
+    after = snapshot(fixture_site / "public")
+    rewritten = sorted(path for path in after if before.get(path) != after[path])
+    assert "2014/01/08/tuesday-summary/index.html" in rewritten
+    assert DAY1 in rewritten
+    assert "2014/01/09/index.html" not in rewritten
+    assert "2014/02/01/aleppo-again/index.html" not in rewritten
+
+
+def test_a_failed_build_leaves_the_previous_site_alone(fixture_site: Path) -> None:
+    build(fixture_site)
+    before = snapshot(fixture_site / "public")
+    theme = fixture_site / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "day.html").write_text("{% extends 'base.html' %}{% block main %}{{ no_such_thing }}{% endblock %}")
+    edit_entry(fixture_site)
+    with pytest.raises(BuildFailed, match=r"day\.html"):
+        build(fixture_site)
+    assert snapshot(fixture_site / "public") == before
+    litter = [p.name for p in fixture_site.iterdir() if p.name.startswith(".public.")]
+    assert litter == []
+
+
+def test_bad_front_matter_fails_before_anything_is_written(fixture_site: Path) -> None:
+    build(fixture_site)
+    before = snapshot(fixture_site / "public")
+    bad = fixture_site / "content/entries/2014/01/08/03-bombings.md"
+    bad.write_text(bad.read_text().replace("seq: 3", "seq: three"))
+    with pytest.raises(SitegenError) as caught:
+        build(fixture_site)
+    assert caught.value.path == bad
+    assert caught.value.line == 5
+    assert snapshot(fixture_site / "public") == before
+
+
+def test_duplicate_slugs_in_a_day_are_a_user_error(fixture_site: Path) -> None:
+    day = fixture_site / "content/entries/2014/01/08"
+    shutil.copy(day / "01-tuesday-summary.md", day / "09-copy.md")
+    with pytest.raises(SitegenError, match="duplicate slug 'tuesday-summary'"):
+        build(fixture_site)
+
+
+def test_a_tag_no_topic_defines_warns_with_file_and_line_and_fails_when_strict(fixture_site: Path) -> None:
+    result = build(fixture_site)
+    assert any("03-bombings.md:8: tag 'undefined-topic'" in warning for warning in result.warnings)
+    with pytest.raises(SitegenError, match="undefined-topic"):
+        build(fixture_site, strict=True)
+
+
+def test_outputs_nothing_produces_any_more_are_pruned(fixture_site: Path) -> None:
+    build(fixture_site)
+    assert (fixture_site / "public/2014/02/01/aleppo-again/index.html").exists()
+    delete_entry(fixture_site)
+    result = build(fixture_site)
+    assert result.removed > 0
+    assert not (fixture_site / "public/2014/02").exists()
+
+
+def test_files_the_build_did_not_make_are_never_deleted(fixture_site: Path) -> None:
+    build(fixture_site)
+    keep = fixture_site / "public" / "CNAME"
+    keep.write_text("archive.example.org\n")
+    delete_entry(fixture_site)
+    build(fixture_site)
+    assert keep.read_text() == "archive.example.org\n"
+
+
+def test_a_deleted_output_file_is_restored_by_the_next_build(fixture_site: Path) -> None:
+    build(fixture_site)
+    (fixture_site / "public" / DAY1).unlink()
+    build(fixture_site)
+    assert (fixture_site / "public" / DAY1).is_file()
+
+
+def test_a_corrupt_cache_is_discarded_not_trusted(fixture_site: Path) -> None:
+    build(fixture_site)
+    expected = snapshot(fixture_site / "public")
+    (fixture_site / ".sitegen" / "cache.sqlite").write_bytes(b"this is not a database" * 100)
+    result = build(fixture_site)
+    assert any("cache" in warning for warning in result.warnings)
+    assert snapshot(fixture_site / "public") == expected

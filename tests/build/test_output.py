@@ -1,0 +1,90 @@
+"""The output transaction: all or nothing, even when the process dies at any step."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import BuildFailed
+from sitegen.output import commit, recover, safe_relpath
+from tests.build.helpers import snapshot
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, no except clause sees it."""
+
+
+def previous_site(out: Path) -> dict[str, str]:
+    commit(out, {"index.html": b"old home", "a/index.html": b"old a", "gone/index.html": b"old gone"}, [])
+    return snapshot(out)
+
+
+def dying_replace(after: int) -> object:
+    calls = {"n": 0}
+    real = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] > after:
+            raise Killed
+        real(src, dst)  # type: ignore[arg-type]
+
+    return replace
+
+
+@pytest.mark.parametrize("after", range(0, 10))
+def test_a_commit_killed_at_any_step_is_rolled_back_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int
+) -> None:
+    out = tmp_path / "public"
+    before = previous_site(out)
+    monkeypatch.setattr("sitegen.output.os.replace", dying_replace(after))
+    changed = {"index.html": b"new home", "b/index.html": b"new b"}
+    try:
+        commit(out, changed, ["gone/index.html"])
+        finished = True
+    except Killed:
+        finished = False
+    monkeypatch.undo()
+    recover(out)
+    if finished:
+        assert (out / "index.html").read_bytes() == b"new home"
+        assert (out / "b/index.html").read_bytes() == b"new b"
+        assert not (out / "gone").exists()
+    else:
+        assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_completed_commit_writes_changes_and_prunes(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    previous_site(out)
+    commit(out, {"index.html": b"new home"}, ["gone/index.html"])
+    assert (out / "index.html").read_bytes() == b"new home"
+    assert (out / "a/index.html").read_bytes() == b"old a"
+    assert not (out / "gone").exists()
+
+
+def test_a_write_error_such_as_a_full_disk_leaves_the_previous_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    before = previous_site(out)
+
+    def full_disk(self: Path, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full_disk)
+    with pytest.raises(BuildFailed, match="No space left on device"):
+        commit(out, {"index.html": b"new home"}, [])
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+@pytest.mark.parametrize("bad", ["../x", "/etc/passwd", "a/../../x", "a\x00b", "", "a//b", "./a", "a\\..\\b"])
+def test_no_output_path_can_escape_the_output_folder(bad: str) -> None:
+    with pytest.raises(BuildFailed):
+        safe_relpath(bad)
