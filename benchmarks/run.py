@@ -39,12 +39,13 @@ import os
 import platform
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,8 @@ class Row:
     note: str = ""
     error_tail: str = ""
     ratio_vs_hugo: float | None = None
+    #: Every repetition's wall time (``--repeat``); ``wall_s`` is their median.
+    walls: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -166,6 +169,8 @@ class HugoResult:
     pages_per_s: float | None = None
     status: str = "skipped"
     note: str = ""
+    cold_runs: list[float] = field(default_factory=list)
+    full_runs: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -179,6 +184,10 @@ class SizeResult:
     output_after_all: Output = field(default_factory=Output)
     pages_per_s: float | None = None
     hugo: HugoResult = field(default_factory=HugoResult)
+    repeats: int = 1
+    #: 1-minute load average before and after (max over repetitions): on a shared box, a warning sign.
+    load_before: float = 0.0
+    load_after: float = 0.0
 
 
 # ---------------------------------------------------------------------------
@@ -242,10 +251,13 @@ def sitegen_env() -> dict[str, str]:
     return env
 
 
-def prepare_workdir(keep: Path | None, entries: int) -> Path:
+def prepare_workdir(keep: Path | None, label: str, tmp: Path | None) -> Path:
+    """A fresh folder per run: under --keep (replaced if we made it before), else a temp dir (under --tmp)."""
     if keep is None:
-        return Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{entries}-"))
-    work = keep / f"{entries}-entries"
+        if tmp is not None:
+            tmp.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"sitegen-bench-{label}-", dir=tmp))
+    work = keep / label
     if work.exists():
         if not (work / WORKDIR_MARK).exists():
             raise SystemExit(f"{work} exists and was not made by this runner; remove it or choose another --keep")
@@ -289,21 +301,94 @@ def run_hugo(
         runs.append(measured)
     result.cold_s, result.cold_rss_mb = runs[0].wall_s, runs[0].peak_rss_mb
     result.full_s, result.full_rss_mb = runs[1].wall_s, runs[1].peak_rss_mb
+    result.cold_runs, result.full_runs = [runs[0].wall_s], [runs[1].wall_s]
     result.output = count_output(work / "hugo-public-full")
     result.pages_per_s = round(result.output.html / runs[0].wall_s, 1) if runs[0].wall_s else None
     result.status = "ok"
     return result
 
 
-def bench_size(entries: int, seed: int, keep: Path | None, timeout: float, with_hugo: bool) -> SizeResult:
-    work = prepare_workdir(keep, entries)
+def bench_size(
+    entries: int, seed: int, keep: Path | None, timeout: float, with_hugo: bool, tmp: Path | None, repeat: int
+) -> SizeResult:
+    """``repeat`` independent runs of :func:`bench_once` (fresh site each), folded into medians."""
+    runs = []
+    for attempt in range(1, repeat + 1):
+        label = f"{entries}-entries" + (f"-run{attempt}" if repeat > 1 else "")
+        runs.append(bench_once(entries, seed, keep, timeout, with_hugo, tmp, label, f" run {attempt}/{repeat}"))
+    result = aggregate(runs)
+    if repeat > 1:
+        print(f"\n== {entries:,} entries: medians of {repeat} runs")
+        for row in result.rows:
+            print_row(row)
+        print_footer(result)
+    return result
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
+
+
+def aggregate(runs: list[SizeResult]) -> SizeResult:
+    """Fold repetitions: median wall times, max peak RSS, failed if any run failed."""
+    first = runs[0]
+    if len(runs) == 1:
+        return first
+    rows = []
+    for index, template in enumerate(first.rows):
+        samples = [run.rows[index] for run in runs]
+        row = Row(template.name, template.label, note=template.note)
+        row.walls = [s.wall_s for s in samples if s.status == "ok" and s.wall_s is not None]
+        rss = [s.peak_rss_mb for s in samples if s.peak_rss_mb is not None]
+        row.peak_rss_mb = max(rss) if rss else None
+        failed = [s for s in samples if s.status == "failed"]
+        if failed:
+            row.status, row.returncode, row.error_tail = "failed", failed[0].returncode, failed[0].error_tail
+        elif row.walls:
+            row.status, row.returncode = "ok", 0
+        else:
+            row.note = samples[0].note
+        row.wall_s = _median(row.walls)
+        rows.append(row)
+    result = replace(first, rows=rows, repeats=len(runs))
+    speeds = [run.pages_per_s for run in runs if run.pages_per_s]
+    result.pages_per_s = _median(speeds)
+    result.load_before = max(run.load_before for run in runs)
+    result.load_after = max(run.load_after for run in runs)
+    hugos = [run.hugo for run in runs if run.hugo.status == "ok"]
+    if len(hugos) == len(runs):
+        hugo = replace(hugos[0])
+        hugo.cold_runs = [h.cold_runs[0] for h in hugos]
+        hugo.full_runs = [h.full_runs[0] for h in hugos]
+        hugo.cold_s, hugo.full_s = _median(hugo.cold_runs), _median(hugo.full_runs)
+        hugo.cold_rss_mb = max(h.cold_rss_mb or 0.0 for h in hugos)
+        hugo.full_rss_mb = max(h.full_rss_mb or 0.0 for h in hugos)
+        hugo.pages_per_s = _median([h.pages_per_s for h in hugos if h.pages_per_s])
+        result.hugo = hugo
+        apply_ratios(result)
+    return result
+
+
+def bench_once(
+    entries: int,
+    seed: int,
+    keep: Path | None,
+    timeout: float,
+    with_hugo: bool,
+    tmp: Path | None,
+    label: str,
+    run_label: str = "",
+) -> SizeResult:
+    """Generate a fresh site of ``entries`` entries and time every row on it, then Hugo."""
+    work = prepare_workdir(keep, label, tmp)
     site = work / "site"
     try:
         stats = generate.generate_site(site, entries, seed)
         if (REPO_THEME / "templates").is_dir():
             shutil.copytree(REPO_THEME, site / "themes" / "default")
         result = SizeResult(entries, seed, stats.as_dict(), [Row(name, label) for name, label in ROWS])
-        print_header(result)
+        result.load_before = os.getloadavg()[0]
+        print_header(result, run_label)
         command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--quiet"]
         env = sitegen_env()
         hugo_entries: tuple[Path, str] | None = None
@@ -335,6 +420,7 @@ def bench_size(entries: int, seed: int, keep: Path | None, timeout: float, with_
                     hugo_entries = snapshot_entries(work, site, entries, seed)
             print_row(row)
         result.output_after_all = count_output(site / "public")
+        result.load_after = os.getloadavg()[0]
         if with_hugo and hugo_entries is not None:
             result.hugo = run_hugo(work, site, hugo_entries[0], hugo_entries[1], timeout)
             apply_ratios(result)
@@ -380,11 +466,12 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
 
-def print_header(result: SizeResult) -> None:
+def print_header(result: SizeResult, run_label: str = "") -> None:
     g = result.generate
     print(
-        f"\n== {result.entries:,} entries (seed {result.seed}): {g['days']:,} days, {g['gmt_days']} in GMT format; "
-        f"generated in {g['seconds']:.2f} s: {g['files']:,} files, {_mb(int(g['bytes']))}",
+        f"\n== {result.entries:,} entries{run_label} (seed {result.seed}): {g['days']:,} days, "
+        f"{g['gmt_days']} in GMT format; generated in {g['seconds']:.2f} s: {g['files']:,} files, "
+        f"{_mb(int(g['bytes']))}; load average {result.load_before:.2f} on {os.cpu_count()} CPUs",
         flush=True,
     )
     print(f"{'row':<22}{'wall s':>9}{'peak RSS MB':>13}  {'result':<8}  note", flush=True)
@@ -486,6 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="keep each size's site, logs and outputs under this folder")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds before a single build is killed")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison even if Hugo is installed")
+    parser.add_argument("--repeat", type=int, default=1, help="fresh runs per size; rows report the median")
+    parser.add_argument("--tmp", type=Path, help="make work folders here (e.g. /dev/shm to take the disk out)")
     args = parser.parse_args(argv)
     started = time.time()
     with_hugo = not args.no_hugo
@@ -494,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
         with_hugo = False
     results: list[SizeResult] = []
     for size in args.sizes:
-        results.append(bench_size(size, args.seed, args.keep, args.timeout, with_hugo))
+        results.append(bench_size(size, args.seed, args.keep, args.timeout, with_hugo, args.tmp, max(1, args.repeat)))
         if args.json:
             write_json(args.json, results, started)  # after every size, so a long run's early sizes survive
     print("\n" + summary_table(results))
