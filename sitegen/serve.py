@@ -1,12 +1,537 @@
-"""``sitegen serve`` (placeholder until the preview issue lands)."""
+"""``sitegen serve``: build, serve the output folder, rebuild on change and reload open pages.
+
+How the pieces fit:
+
+* ``DevServer`` binds first (so ``--port 0`` knows its port before building
+  with ``base_url = http://host:port/<site path>``), then watches, serves and
+  builds. Tests run it in-process; ``serve()`` is the CLI around it.
+* Rebuilds are ordinary incremental ``build()`` calls: the build cache already
+  re-renders only pages whose inputs changed (an entry edit → that entry, its
+  day and its indexes; a template → everything). Dumps are imported only when
+  something under ``content/raw`` changed, which keeps an entry edit fast.
+* A build rewrites files in the output folder one by one, so the server holds
+  a readers-writer lock: each request reads its whole file under the read
+  lock, and a rebuild holds the write lock. A request made during a rebuild
+  waits for it; a half-committed site is never served. A failed build commits
+  nothing, so the last good site stays online.
+* The reload client (``/__sitegen/reload.js``, plus a server-sent event
+  stream) is injected into HTML responses only, never written to disk, so
+  ``sitegen build`` output stays clean. Each response carries the *token* of
+  the site it came from; the event stream tells a page to reload as soon as
+  the token changes, even if the change happened before the page connected.
+  While the last build failed, it sends the problems instead, and the page
+  shows them as an overlay until a fixed build changes the token.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import mimetypes
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import TCPServer
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from sitegen.errors import BuildFailed
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.errors import BuildFailed, Problem, SitegenError
+from sitegen.progress import Progress
+from sitegen.watch import Watcher
+
+#: Everything the dev server adds lives under this prefix, outside any site path.
+PREFIX = "/__sitegen/"
+CLIENT_PATH = PREFIX + "reload.js"
+EVENTS_PATH = PREFIX + "events"
+STATUS_PATH = PREFIX + "status"
+#: How long a request waits for a rebuild before it gets a 503 (bounded, never forever).
+READ_WAIT = 300.0
+#: Event streams send a comment this often (to notice closed tabs) and end after MAX_STREAM;
+#: the browser reconnects by itself.
+KEEPALIVE = 15.0
+MAX_STREAM = 3600.0
+
+CLIENT_JS = """\
+(function () {
+  "use strict";
+  var me = document.currentScript, token = me ? me.getAttribute("data-token") : "", overlay = null;
+  function show(problems) {
+    if (overlay) { overlay.remove(); overlay = null; }
+    if (!problems.length) { return; }
+    overlay = document.createElement("div");
+    overlay.id = "sitegen-overlay";
+    overlay.setAttribute("role", "alert");
+    var s = overlay.style;
+    s.position = "fixed"; s.top = "0"; s.left = "0"; s.right = "0"; s.zIndex = "2147483647";
+    s.maxHeight = "70vh"; s.overflow = "auto"; s.padding = "1rem 1.25rem"; s.margin = "0";
+    s.background = "#2b0b0b"; s.color = "#ffecec"; s.borderBottom = "4px solid #e5484d";
+    s.font = "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+    var title = document.createElement("strong");
+    title.textContent = "sitegen: rebuild failed \\u2014 showing the last good version; fix the file to reload.";
+    var list = document.createElement("pre");
+    list.style.whiteSpace = "pre-wrap"; list.style.margin = "0.5rem 0 0"; list.style.font = "inherit";
+    list.textContent = problems.join("\\n");
+    var close = document.createElement("button");
+    close.type = "button"; close.textContent = "\\u00d7"; close.setAttribute("aria-label", "Dismiss");
+    close.style.cssFloat = "right"; close.style.font = "inherit";
+    close.addEventListener("click", function () { show([]); });
+    overlay.append(close, title, list);
+    (document.body || document.documentElement).appendChild(overlay);
+  }
+  var source = new EventSource("__EVENTS__?since=" + encodeURIComponent(token));
+  source.addEventListener("reload", function () { source.close(); location.reload(); });
+  source.addEventListener("problems", function (event) { show(JSON.parse(event.data)); });
+})();
+""".replace("__EVENTS__", EVENTS_PATH)
+
+
+class RWLock:
+    """Many readers or one writer; a waiting writer goes first, so rebuilds are not starved by traffic."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    @contextmanager
+    def read(self, timeout: float = READ_WAIT) -> Iterator[None]:
+        with self._cond:
+            if not self._cond.wait_for(lambda: not (self._writing or self._writers_waiting), timeout):
+                raise TimeoutError("the rebuild is taking too long")
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        with self._cond:
+            self._writers_waiting += 1
+            self._cond.wait_for(lambda: not (self._writing or self._readers))
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class SiteState:
+    """What open pages need to know: which site is online, and why the last build failed (if it did)."""
+
+    token: str
+    problems: tuple[str, ...]
+    builds: int
+
+
+class StateBoard:
+    """The current ``SiteState``, with a condition the event streams and tests wait on."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._instance = uuid.uuid4().hex[:8]  # a restarted server reloads pages of the old one
+        self._generation = 0
+        self.state = SiteState(f"{self._instance}-0", (), 0)
+        self.closed = False
+
+    def publish(self, problems: tuple[str, ...], reload: bool) -> None:
+        with self._cond:
+            if reload:
+                self._generation += 1
+            token = f"{self._instance}-{self._generation}"
+            self.state = SiteState(token, problems, self.state.builds + 1)
+            self._cond.notify_all()
+
+    def wait(self, seen: SiteState, timeout: float) -> SiteState:
+        """Return as soon as the state differs from ``seen``, the board closes, or ``timeout`` passes."""
+        with self._cond:
+            self._cond.wait_for(lambda: self.state != seen or self.closed, timeout)
+            return self.state
+
+    def close(self) -> None:
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: bytes = b""
+    content_type: str = "text/plain; charset=utf-8"
+    location: str | None = None
+
+
+def inject(html: bytes, token: str) -> bytes:
+    """Put the reload client before ``</body>`` (or at the end): only the server does this, never the build."""
+    tag = f'<script src="{CLIENT_PATH}" data-token="{token}"></script>'.encode()
+    index = html.lower().rfind(b"</body>")
+    return html + tag if index < 0 else html[:index] + tag + html[index:]
+
+
+def content_type(name: str) -> str:
+    kind = mimetypes.guess_type(name)[0] or ("text/plain" if name.startswith("_") else "application/octet-stream")
+    if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
+        kind += "; charset=utf-8"
+    return kind
+
+
+def local_base_url(host: str, port: int, path: str) -> str:
+    """The URL pages are built for when previewed: this server, at the site's own path prefix."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "[::1]"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}{path}"
+
+
+class DevServer:
+    """The preview server: start() builds and serves, stop() ends it; usable in-process (port 0 is fine)."""
+
+    def __init__(
+        self,
+        site_dir: Path,
+        out_dir: Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        base_url: str | None = None,
+        poll: bool = False,
+        debounce: float = 0.075,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.site_dir = Path(os.path.abspath(site_dir))
+        self.out_dir = Path(os.path.abspath(out_dir if out_dir is not None else self.site_dir / "public"))
+        self.user_base_url = base_url
+        self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.base_path = self._site_path(urlsplit(base_url).path if base_url else None)
+        self.lock = RWLock()
+        self.board = StateBoard()
+        self._import_pending = True
+        self._warnings: set[str] = set()
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        try:
+            self.httpd = _HTTPServer((host, port), _Handler, family, self)
+        except OSError as error:
+            raise SitegenError(
+                None, None, f"cannot listen on {host}:{port}: {error.strerror}", "choose another --port"
+            ) from None
+        self.host, self.port = host, int(self.httpd.server_address[1])
+        self.watcher = Watcher(self.site_dir, self.rebuild, ignore=[self.out_dir], poll=poll, debounce=debounce)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="sitegen-http", daemon=True)
+
+    @property
+    def url(self) -> str:
+        """Where a browser finds the site's home page."""
+        return local_base_url(self.host, self.port, self.base_path)
+
+    def _site_path(self, given: str | None) -> str:
+        """The site's path prefix (``/`` or e.g. ``/archive/``); a broken site.toml is reported by the build."""
+        if given is None:
+            try:
+                given = load_config(self.site_dir).base_path
+            except SitegenError:
+                if not (self.site_dir / "site.toml").is_file():
+                    raise  # not a site at all: a wrong --site, not an editing mistake
+                given = getattr(self, "base_path", "/")
+        return "/" + given.strip("/") + "/" if given.strip("/") else "/"
+
+    def start(self) -> None:
+        """Watch, serve, and run the first build; returns once the site is online (or its errors are)."""
+        self.watcher.start()
+        self._thread.start()
+        self.rebuild(frozenset())
+
+    def stop(self) -> None:
+        """Stop watching and serving; open event streams end so browsers are not left hanging."""
+        self.watcher.stop()
+        self.board.close()
+        self.httpd.shutdown()
+        self.httpd.close_connections()
+        self.httpd.server_close()
+        self._thread.join(timeout=5)
+
+    # -- building -------------------------------------------------------------------------
+
+    def rebuild(self, changed: frozenset[Path]) -> SiteState:
+        """Build once and publish the outcome; never raises, so one bad save cannot end the session."""
+        raw = self.site_dir / "content" / "raw"
+        run_import = self._import_pending or any(path.is_relative_to(raw) for path in changed)
+        base_path = self.base_path if self.user_base_url else self._site_path(None)
+        base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
+        stream = io.StringIO()
+        started = time.perf_counter()
+        with self.lock.write():
+            problems: tuple[str, ...] = ()
+            try:
+                result = build(
+                    self.site_dir,
+                    self.out_dir,
+                    base_url=base_url,
+                    progress=Progress(quiet=True, stream=stream),
+                    run_import=run_import,
+                )
+            except SitegenError as error:
+                problems = tuple(self._describe(problem) for problem in error.problems)
+            except BuildFailed as error:
+                problems = (str(error),)
+            except Exception as error:  # a bug in sitegen: keep serving, say so, keep the traceback
+                traceback.print_exc()
+                problems = (f"internal error: {type(error).__name__}: {error}",)
+            failing = bool(self.board.state.problems)
+            if problems:
+                self._import_pending = run_import
+                self.board.publish(problems, reload=False)
+            else:
+                self._import_pending = False
+                self.base_path = base_path
+                fresh = bool(result.written or result.removed)
+                self.board.publish((), reload=fresh or failing or self.board.state.builds == 0)
+        seconds = time.perf_counter() - started
+        what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
+        if problems:
+            self.log("build failed; still serving the last good version:\n  " + "\n  ".join(problems))
+        else:
+            self.log(
+                f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {result.written} written, "
+                f"{result.removed} removed" + (f" ({what})" if what else "")
+            )
+        self._report_warnings(stream.getvalue())
+        return self.board.state
+
+    def _rel(self, path: Path | None) -> str:
+        if path is None:
+            return ""
+        return (
+            str(path.relative_to(self.site_dir))
+            if path.is_absolute() and path.is_relative_to(self.site_dir)
+            else str(path)
+        )
+
+    def _describe(self, problem: Problem) -> str:
+        """``path:line: message`` with the path relative to the site, as an editor would open it."""
+        where = self._rel(problem.path)
+        if where and problem.line:
+            where += f":{problem.line}"
+        text = f"{where}: {problem.message}" if where else problem.message
+        return text + (f"\n  hint: {problem.hint}" if problem.hint else "")
+
+    def _report_warnings(self, output: str) -> None:
+        """Say each build warning once per session, not on every rebuild."""
+        lines = {line for line in output.splitlines() if line.strip()}
+        for line in sorted(lines - self._warnings):
+            self.log(line)
+        self._warnings = lines
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def respond(self, raw_path: str) -> Response:
+        """The response for a GET of ``raw_path`` (path and query): a file of the output folder, or 404."""
+        parts = urlsplit(raw_path)
+        path = unquote(parts.path)
+        query = f"?{parts.query}" if parts.query else ""
+        base = self.base_path
+        if path in ("/", base.rstrip("/")) and path != base:
+            return Response(302, location=base + query)
+        if not path.startswith(base) or "\x00" in path or "\\" in path:
+            return self._not_found()
+        segments = [segment for segment in path[len(base) :].split("/") if segment]
+        if any(segment in (".", "..") for segment in segments):
+            return self._not_found()
+        try:
+            with self.lock.read():
+                root = self.out_dir.resolve()
+                target = root.joinpath(*segments).resolve()
+                if not target.is_relative_to(root):
+                    return self._not_found_locked()  # a symlink pointing out of the output folder
+                if target.is_dir():
+                    if not path.endswith("/"):
+                        location = base + "/".join(quote(segment) for segment in segments) + "/"
+                        return Response(301, location=location + query)
+                    target = target / "index.html"
+                try:
+                    body = target.read_bytes()
+                except OSError:
+                    return self._not_found_locked()
+                token = self.board.state.token
+        except TimeoutError:
+            return Response(503, b"the site is still rebuilding; try again\n")
+        kind = content_type(target.name)
+        return Response(200, inject(body, token) if kind.startswith("text/html") else body, kind)
+
+    def _not_found(self) -> Response:
+        try:
+            with self.lock.read():
+                return self._not_found_locked()
+        except TimeoutError:
+            return Response(503, b"the site is still rebuilding; try again\n")
+
+    def _not_found_locked(self) -> Response:
+        """The site's own 404.html with status 404, or a stand-in while no build has succeeded yet."""
+        state = self.board.state
+        page = self.out_dir / "404.html"
+        try:
+            if page.resolve().is_relative_to(self.out_dir.resolve()):
+                return Response(404, inject(page.read_bytes(), state.token), "text/html; charset=utf-8")
+        except OSError:
+            pass
+        from html import escape
+
+        problems = "\n".join(state.problems) or "no page here"
+        body = f"<!DOCTYPE html><title>sitegen</title><body><h1>Not found</h1><pre>{escape(problems)}</pre></body>"
+        return Response(404, inject(body.encode(), state.token), "text/html; charset=utf-8")
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """A thread per connection; a deep listen queue so a burst of clients is not refused."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
+    def __init__(self, address: tuple[str, int], handler: type[_Handler], family: int, dev: DevServer) -> None:
+        self.address_family = family
+        self.dev = dev
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks up the host's FQDN, which can hang for seconds on a closed network.
+        TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            for connection in self.connections:
+                with suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)  # a client leaving is not worth a traceback
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    protocol_version = "HTTP/1.1"
+    server_version = "sitegen-serve"
+    timeout = 30.0  # idle keep-alive connections end after this
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.server.connections_lock:
+            self.server.connections.discard(self.connection)
+        with suppress(OSError):
+            super().finish()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # one line per request would drown the rebuild messages
+
+    def do_GET(self) -> None:
+        self._answer(head=False)
+
+    def do_HEAD(self) -> None:
+        self._answer(head=True)
+
+    def _answer(self, head: bool) -> None:
+        dev = self.server.dev
+        path = urlsplit(self.path).path
+        if path == EVENTS_PATH and not head:
+            self._events()
+            return
+        if path == CLIENT_PATH:
+            response = Response(200, CLIENT_JS.encode(), "text/javascript; charset=utf-8")
+        elif path == STATUS_PATH:
+            state = dev.board.state
+            data = {"token": state.token, "ok": not state.problems, "problems": state.problems, "builds": state.builds}
+            response = Response(200, json.dumps(data).encode(), "application/json")
+        else:
+            response = dev.respond(self.path)
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new CSS too
+        if response.location:
+            self.send_header("Location", response.location)
+        self.end_headers()
+        if not head:
+            self.wfile.write(response.body)
+
+    def _events(self) -> None:
+        """Server-sent events: ``reload`` once the site differs from the page's, ``problems`` while failing."""
+        board = self.server.dev.board
+        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self._send("retry: 1000\n\n")
+        shown: tuple[str, ...] = ()
+        state = board.state
+        ends = time.monotonic() + MAX_STREAM
+        while not board.closed and time.monotonic() < ends:
+            if state.token != since:
+                self._send(f"event: reload\ndata: {json.dumps(state.token)}\n\n")
+                return
+            if state.problems != shown:
+                shown = state.problems
+                self._send(f"event: problems\ndata: {json.dumps(list(shown))}\n\n")
+            seen, state = state, board.wait(state, KEEPALIVE)
+            if state == seen:
+                self._send(": still here\n\n")
+
+    def _send(self, text: str) -> None:
+        self.wfile.write(text.encode())
+        self.wfile.flush()
 
 
 def serve(site_dir: Path, out_dir: Path, *, host: str, port: int, base_url: str | None, poll: bool) -> int:
-    """Build, serve, watch and reload; returns the exit code."""
-    raise BuildFailed("sitegen serve is not available yet")
+    """Build, serve, watch and reload until Ctrl-C (or SIGTERM); returns the exit code."""
+    stop = threading.Event()
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, lambda signum, frame: stop.set())
+    try:
+        server = DevServer(site_dir, out_dir, host=host, port=port, base_url=base_url, poll=poll)
+        try:
+            server.start()
+            print(f"Serving {server.site_dir} at {server.url}  (Ctrl-C to stop)", flush=True)
+            if host not in ("127.0.0.1", "::1", "localhost"):
+                print(f"warning: listening on {host}: other machines can reach this preview", file=sys.stderr)
+            while not stop.wait(0.5):
+                pass
+        finally:
+            server.stop()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    print("stopped", file=sys.stderr, flush=True)
+    return 0
