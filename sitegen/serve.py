@@ -45,7 +45,7 @@ from socketserver import TCPServer
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from sitegen.build import build
+from sitegen.build import BuildResult, build
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.progress import Progress
@@ -230,6 +230,9 @@ class DevServer:
         self.board = StateBoard()
         self._import_pending = True
         self._warnings: set[str] = set()
+        #: The last successful build, and how long the last rebuild took (for tests and benchmarks).
+        self.last_result: BuildResult | None = None
+        self.last_seconds = 0.0
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             self.httpd = _HTTPServer((host, port), _Handler, family, self)
@@ -283,42 +286,40 @@ class DevServer:
         stream = io.StringIO()
         started = time.perf_counter()
         with self.lock.write():
-            problems: tuple[str, ...] = ()
-            try:
-                result = build(
-                    self.site_dir,
-                    self.out_dir,
-                    base_url=base_url,
-                    progress=Progress(quiet=True, stream=stream),
-                    run_import=run_import,
-                )
-            except SitegenError as error:
-                problems = tuple(self._describe(problem) for problem in error.problems)
-            except BuildFailed as error:
-                problems = (str(error),)
-            except Exception as error:  # a bug in sitegen: keep serving, say so, keep the traceback
-                traceback.print_exc()
-                problems = (f"internal error: {type(error).__name__}: {error}",)
+            outcome = self._build(base_url, run_import, Progress(quiet=True, stream=stream))
             failing = bool(self.board.state.problems)
-            if problems:
-                self._import_pending = run_import
-                self.board.publish(problems, reload=False)
-            else:
+            if isinstance(outcome, BuildResult):
                 self._import_pending = False
                 self.base_path = base_path
-                fresh = bool(result.written or result.removed)
+                self.last_result = outcome
+                fresh = bool(outcome.written or outcome.removed)
                 self.board.publish((), reload=fresh or failing or self.board.state.builds == 0)
-        seconds = time.perf_counter() - started
-        what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
-        if problems:
-            self.log("build failed; still serving the last good version:\n  " + "\n  ".join(problems))
-        else:
+            else:
+                self._import_pending = run_import  # a failed import is retried with the next build
+                self.board.publish(outcome, reload=False)
+        self.last_seconds = time.perf_counter() - started
+        if isinstance(outcome, BuildResult):
+            what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
             self.log(
-                f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {result.written} written, "
-                f"{result.removed} removed" + (f" ({what})" if what else "")
+                f"{'rebuilt' if changed else 'built'} in {self.last_seconds:.2f}s: {outcome.written} written, "
+                f"{outcome.removed} removed" + (f" ({what})" if what else "")
             )
+        else:
+            self.log("build failed; still serving the last good version:\n  " + "\n  ".join(outcome))
         self._report_warnings(stream.getvalue())
         return self.board.state
+
+    def _build(self, base_url: str, run_import: bool, progress: Progress) -> BuildResult | tuple[str, ...]:
+        """The build's result, or its problems as ``path:line: message`` lines for the overlay."""
+        try:
+            return build(self.site_dir, self.out_dir, base_url=base_url, progress=progress, run_import=run_import)
+        except SitegenError as error:
+            return tuple(self._describe(problem) for problem in error.problems)
+        except BuildFailed as error:
+            return (str(error),)
+        except Exception as error:  # a bug in sitegen: keep serving, say so, keep the traceback
+            traceback.print_exc()
+            return (f"internal error: {type(error).__name__}: {error}",)
 
     def _rel(self, path: Path | None) -> str:
         if path is None:

@@ -48,20 +48,21 @@ from watchdog.observers.polling import PollingObserver
 #: The inputs of a site, relative to its folder: recursive roots, and single files.
 WATCHED_DIRS = ("content", "themes")
 WATCHED_FILES = ("site.toml",)
-#: File names no editor means as content: swap, backup, lock and temp files.
+#: File names no editor means as content: swap, backup, lock and temp files. Hidden files
+#: (``.name``, e.g. ``.entry.md.swp`` or a temp file before its rename) are never inputs either:
+#: the build skips them too.
 IGNORED_NAMES = (
+    ".*",
     "*.swp",
     "*.swo",
     "*.swx",
     "*~",
-    ".#*",
     "#*#",
     "4913",
     "*.tmp",
     "*.part",
     "*___jb_tmp___",
     "*___jb_old___",
-    ".DS_Store",
 )
 #: Folders whose contents are never inputs (version control, caches, the build cache).
 IGNORED_DIRS = (".git", ".hg", ".svn", ".sitegen", "__pycache__", "node_modules")

@@ -1,0 +1,308 @@
+"""Rebuild on change, errors and recovery, the event stream, and the readers-writer lock (no browser)."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+import sitegen.serve
+from sitegen.build import BuildResult
+from sitegen.errors import SitegenError
+from sitegen.serve import EVENTS_PATH, RWLock
+from sitegen.theme import builtin_themes_dir
+from tests.serve.conftest import DAY, ENTRY, WAIT, Running, save_by_rename, wait_until
+
+TOKEN = re.compile(r'data-token="([^"]+)"')
+
+
+class EventStream:
+    """A minimal server-sent-events reader over http.client."""
+
+    def __init__(self, port: int, since: str) -> None:
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+        self.connection.request("GET", f"{EVENTS_PATH}?since={quote(since)}")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event(self) -> tuple[str, str]:
+        """The next (event, data); comments and data-less blocks (``retry:``) are skipped."""
+        name, data = "message", []
+        while True:
+            line = self.response.readline()
+            if not line:
+                raise EOFError("the stream ended")
+            text = line.decode("utf-8").rstrip("\r\n")
+            if not text:
+                if data:
+                    return name, "\n".join(data)
+                name = "message"
+            elif not text.startswith(":"):
+                field, _, value = text.partition(":")
+                value = value.removeprefix(" ")
+                if field == "event":
+                    name = value
+                elif field == "data":
+                    data.append(value)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def token_of(page_text: str) -> str:
+    match = TOKEN.search(page_text)
+    assert match, "the page carries no reload client"
+    return match.group(1)
+
+
+def edit(site: Path, old: str, new: str, path: Path = ENTRY) -> None:
+    target = site / path
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    save_by_rename(target, text.replace(old, new))
+
+
+def day_shows(running: Running, text: str) -> Callable[[], bool]:
+    return lambda: text in running.get(f"/{DAY}").text
+
+
+def test_an_entry_edit_reaches_its_day_entry_and_topic_pages(running: Running, fixture_site: Path) -> None:
+    before = running.get(f"/{DAY}")
+    pages = running.server.last_result
+    assert pages is not None
+    edit(fixture_site, "Reports are circulating", "Witnesses confirm")
+    wait_until(day_shows(running, "Witnesses confirm"), what="the edit on the day page")
+    assert "Witnesses confirm" in running.get(f"/{DAY}islamic-state-of-iraq-bombings-tonight/").text
+    assert token_of(running.get(f"/{DAY}").text) != token_of(before.text)
+    result = running.server.last_result
+    assert result is not None
+    assert 0 < result.written < pages.pages / 2, "an entry edit re-renders its pages, not the whole site"
+    assert any("rebuilt" in line and "03-bombings.md" in line for line in running.logs)
+
+
+def test_a_template_change_rerenders_every_page(start_server: Callable[..., Running], fixture_site: Path) -> None:
+    templates = fixture_site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    shutil.copy2(builtin_themes_dir() / "default" / "templates" / "base.html", templates / "base.html")
+    running = start_server()
+    edit(fixture_site, "</head>", '<meta name="edited" content="yes">\n</head>', templates / "base.html")
+    marker = '<meta name="edited" content="yes">'
+    wait_until(lambda: marker in running.get("/").text, what="the template change")
+    pages = [p.read_text(encoding="utf-8") for p in (fixture_site / "public").rglob("*.html")]
+    full = [page for page in pages if 'http-equiv="refresh"' not in page]  # alias redirects have no base
+    assert len(full) > 20
+    for page in full:
+        assert marker in page
+
+
+def test_broken_front_matter_keeps_the_last_good_site_and_recovers(running: Running, fixture_site: Path) -> None:
+    good = running.get(f"/{DAY}")
+    stream = EventStream(running.port, token_of(good.text))
+    try:
+        state = running.server.board.state
+        entry = fixture_site / ENTRY
+        text = entry.read_text()
+        broken = text.replace('time: "21:05"\n', 'time: "21:05"\ncolour: red\n').replace("Reports are", "Broken edit")
+        save_by_rename(entry, broken)
+        state = running.wait_for_build(state)
+        problem = next(p for p in state.problems if "03-bombings.md" in p)
+        assert problem.startswith("content/entries/2014/01/08/03-bombings.md:5: ")
+        assert "colour" in problem
+        kept = running.get(f"/{DAY}")
+        assert kept.status == 200
+        assert "Reports are circulating" in kept.text
+        assert "Broken edit" not in kept.text
+        name, data = stream.next_event()
+        assert name == "problems"
+        assert "03-bombings.md:5" in data
+        edit(fixture_site, "colour: red\n", "")
+        assert stream.next_event()[0] == "reload"
+        wait_until(day_shows(running, "Broken edit circulating"), what="recovery")
+        assert not running.server.board.state.problems
+    finally:
+        stream.close()
+
+
+def test_a_template_error_names_the_template_and_line(start_server: Callable[..., Running], fixture_site: Path) -> None:
+    templates = fixture_site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    shutil.copy2(builtin_themes_dir() / "default" / "templates" / "base.html", templates / "base.html")
+    running = start_server()
+    state = running.server.board.state
+    edit(fixture_site, "<body>", "<body>\n{% if %}", templates / "base.html")
+    state = running.wait_for_build(state)
+    assert state.problems
+    line = (templates / "base.html").read_text().split("\n").index("{% if %}") + 1
+    assert f"themes/default/templates/base.html:{line}: " in state.problems[0]
+    assert running.get("/").status == 200
+    edit(fixture_site, "\n{% if %}", "", templates / "base.html")
+    wait_until(lambda: not running.server.board.state.problems, what="recovery")
+
+
+def test_a_failing_first_build_is_shown_and_recovers(start_server: Callable[..., Running], fixture_site: Path) -> None:
+    edit(fixture_site, "seq: 3", "seq: three")
+    running = start_server()
+    state = running.server.board.state
+    assert state.problems
+    page = running.get(f"/{DAY}")
+    assert page.status == 404
+    assert "03-bombings.md:5" in page.text
+    assert "__sitegen" in page.text
+    edit(fixture_site, "seq: three", "seq: 3")
+    wait_until(lambda: running.get(f"/{DAY}").status == 200, what="the first good build")
+
+
+def test_the_overlay_text_is_escaped_in_the_stand_in_page(
+    start_server: Callable[..., Running], fixture_site: Path
+) -> None:
+    (fixture_site / ENTRY).write_text("---\ntitle: x\n<script>alert(1)</script>: y\n---\n")
+    running = start_server()
+    page = running.get("/")
+    assert "<script>alert(1)</script>" not in page.text
+    assert running.server.board.state.problems
+
+
+def test_a_save_with_unchanged_output_does_not_reload(running: Running, fixture_site: Path) -> None:
+    state = running.server.board.state
+    entry = fixture_site / ENTRY
+    save_by_rename(entry, entry.read_text())
+    after = running.wait_for_build(state)
+    assert after.token == state.token
+    assert not after.problems
+
+
+def test_building_never_triggers_another_build(running: Running, fixture_site: Path) -> None:
+    """The build writes public/ and .sitegen/ and reads every input: none of that may start a build."""
+    state = running.server.board.state
+    edit(fixture_site, "Reports are circulating", "Loop check")
+    state = running.wait_for_build(state)
+    (fixture_site / "public" / "extra.html").write_text("<p>by hand</p>")
+    time.sleep(1.0)
+    assert running.server.board.state.builds == state.builds
+
+
+def test_events_reload_at_once_for_a_stale_page(running: Running) -> None:
+    stream = EventStream(running.port, "some-old-token")
+    try:
+        assert stream.next_event() == ("reload", f'"{running.server.board.state.token}"')
+    finally:
+        stream.close()
+
+
+def test_stop_ends_open_event_streams(start_server: Callable[..., Running]) -> None:
+    running = start_server()
+    stream = EventStream(running.port, running.server.board.state.token)
+    started = time.monotonic()
+    running.server.stop()
+    with pytest.raises((EOFError, OSError)):
+        stream.next_event()
+    assert time.monotonic() - started < WAIT
+    stream.close()
+
+
+def test_only_raw_dump_changes_run_the_importer(
+    start_server: Callable[..., Running], fixture_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[bool] = []
+    fail_next = threading.Event()
+
+    def fake_build(site_dir: Path, out_dir: Path, **options: Any) -> BuildResult:
+        calls.append(options["run_import"])
+        if fail_next.is_set():
+            fail_next.clear()
+            raise SitegenError(site_dir / "content" / "raw" / "dumps.toml", 3, "bad dump entry")
+        return BuildResult(written=1, unchanged=0, removed=0, pages=1, seconds=0.0, warnings=())
+
+    monkeypatch.setattr(sitegen.serve, "build", fake_build)
+    running = start_server()
+    assert calls == [True]  # the first build imports whatever is new
+    state = running.server.board.state
+
+    edit(fixture_site, "Reports", "Entry edit")
+    state = running.wait_for_build(state)
+    assert calls[-1] is False
+
+    raw = fixture_site / "content" / "raw"
+    raw.mkdir()
+    fail_next.set()
+    (raw / "2014-01-10.txt").write_text("LATEST: a new day\n")
+    state = running.wait_for_build(state)
+    assert calls[-1] is True
+    assert state.problems
+
+    edit(fixture_site, "Entry edit", "Second edit")
+    state = running.wait_for_build(state)
+    assert calls[-1] is True, "an import that failed is retried by the next build"
+    edit(fixture_site, "Second edit", "Third edit")
+    state = running.wait_for_build(state)
+    assert calls[-1] is False
+
+
+def test_a_request_during_a_rebuild_waits_for_it(
+    running: Running, fixture_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_build = sitegen.serve.build
+    building = threading.Event()
+
+    def slow_build(*args: Any, **options: Any) -> BuildResult:
+        building.set()
+        time.sleep(0.5)
+        return real_build(*args, **options)
+
+    monkeypatch.setattr(sitegen.serve, "build", slow_build)
+    edit(fixture_site, "Reports are circulating", "Waited for")
+    assert building.wait(WAIT)
+    page = running.get(f"/{DAY}")  # sent while the build sleeps: must come back with the new site
+    assert page.status == 200
+    assert "Waited for" in page.text
+
+
+def test_rwlock_writer_excludes_readers_and_goes_first() -> None:
+    lock = RWLock()
+    order: list[str] = []
+    reader_in = threading.Event()
+    release_reader = threading.Event()
+
+    def first_reader() -> None:
+        with lock.read():
+            reader_in.set()
+            release_reader.wait(WAIT)
+            order.append("reader 1 out")
+
+    def writer() -> None:
+        with lock.write():
+            order.append("writer")
+
+    def late_reader() -> None:
+        with lock.read():
+            order.append("reader 2")
+
+    threads = [threading.Thread(target=first_reader)]
+    threads[0].start()
+    assert reader_in.wait(WAIT)
+    threads.append(threading.Thread(target=writer))
+    threads[1].start()
+    time.sleep(0.1)  # the writer is now waiting
+    threads.append(threading.Thread(target=late_reader))
+    threads[2].start()
+    time.sleep(0.1)
+    assert order == []  # the late reader queues behind the waiting writer
+    release_reader.set()
+    for thread in threads:
+        thread.join(WAIT)
+    assert order == ["reader 1 out", "writer", "reader 2"]
+
+
+def test_rwlock_read_wait_is_bounded() -> None:
+    lock = RWLock()
+    with lock.write(), pytest.raises(TimeoutError), lock.read(timeout=0.05):
+        pass
