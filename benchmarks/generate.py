@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import difflib
 import json
 import re
 import shutil
@@ -196,6 +197,7 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "William Hague",
         "Laurent Fabius",
     ),
+    "country": ("Jordan", "Qatar", "Saudi Arabia", "France", "Britain", "the United States", "Egypt", "Israel"),
     "theme": (
         "humanitarian aid",
         "the ceasefire",
@@ -205,6 +207,11 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "the siege",
     ),
 }
+
+#: Place topics that are countries: they fill {country} slots, not {place} ones.
+COUNTRIES = frozenset(
+    ("iraq", "lebanon", "turkey", "russia", "iran", "jordan", "israel", "qatar", "egypt", "libya", "saudi", "usa")
+)
 
 #: Zipf exponents: names within a kind, and spellings within a topic.
 NAME_ZIPF = 0.9
@@ -277,12 +284,43 @@ _POPULARITY = (
 )
 
 
+_ARTICLE = re.compile(r"^(?:al|as|ash|el|ad|ar|at|az)-", re.IGNORECASE)
+_DEMONYM_ENDINGS = ("i", "n", "ian", "ese", "ish")
+
+
+def _words(text: str) -> set[str]:
+    return {_ARTICLE.sub("", w) for w in re.findall(r"[\w'-]+", text.lower()) if len(_ARTICLE.sub("", w)) >= 4}
+
+
 def _surface_forms(spec: TopicSpec) -> tuple[str, ...]:
-    """How a topic is written in prose: its aliases, else its name (without any "(…)" gloss)."""
-    forms = [a for a in spec.aliases if "(" not in a]
-    if not forms:
-        name = re.sub(r"\s*\(.*?\)", "", spec.name).strip()
-        forms = [name] if name else []
+    """How a topic may be written in a name slot: its name and the aliases that are spellings of it.
+
+    Aliases also hold related words the tagger should catch ("Iranian",
+    "Tehran", "Rouhani" for Iran; "Baghdadi" for ISIS); put into a place or
+    group slot they read as nonsense ("fighting in Rouhani"), so only acronyms
+    and close spelling variants (Raqqa/Raqqah, Hezbollah/Hizbollah,
+    ISIS/Islamic State of Iraq) are used.  The rest still appear where the
+    tagger meets them in real text: not at all, or in literal template words.
+    """
+    name = re.sub(r"\s*\(.*?\)", "", spec.name).strip()
+    first_word = name.split(" ")[0].lower()
+    if name and any(a.startswith(first_word) for a in spec.aliases):
+        name = name[0].lower() + name[1:]  # "Chemical weapons" → "to discuss chemical weapons"
+    name_words = _words(name)
+    forms: list[str] = []
+    for alias in spec.aliases:
+        low = alias.lower()
+        if "(" in alias or any(low == f.lower() for f in forms):
+            continue
+        if low.startswith(name.lower()) and low[len(name) :] in _DEMONYM_ENDINGS:
+            continue  # Iraqi, Lebanese, Russian: adjectives, not names
+        acronym = alias.isupper() and len(alias) <= 5
+        similar = difflib.SequenceMatcher(None, low, name.lower()).ratio() >= 0.75
+        if acronym or similar or (name_words & _words(alias)):
+            forms.append(alias)
+    # Aliases come most-used first (ISIS before Islamic State); a theme's name is its best noun phrase.
+    if name and not any(name.lower() == f.lower() for f in forms):
+        forms.insert(0 if spec.kind == "theme" else len(forms), name)
     return tuple(forms)
 
 
@@ -321,10 +359,10 @@ class _NamePool:
         taken: set[str] = set()
         for spec in topics:
             spellings = _surface_forms(spec)
+            taken.update(s.lower() for s in (*spec.aliases, spec.name))
             if spellings:
                 forms.append(spellings)
                 slugs.append(spec.slug)
-                taken.update(s.lower() for s in spellings)
         for name in fillers:
             if name.lower() not in taken:
                 forms.append((name,))
@@ -358,7 +396,10 @@ class Vocabulary:
         ranked = sorted(enumerate(specs), key=lambda pair: _popularity_rank(pair[1], pair[0]))
         by_kind: dict[str, list[TopicSpec]] = {}
         for _, spec in ranked:
-            by_kind.setdefault(spec.kind, []).append(spec)
+            kind = spec.kind
+            if kind == "place" and _words(spec.slug.replace("-", " ")) & COUNTRIES:
+                kind = "country"  # "airstrikes on Russia" reads wrong; countries get their own sentences
+            by_kind.setdefault(kind, []).append(spec)
         self.pools = {
             kind: _NamePool.build(by_kind.get(kind, []), fillers) for kind, fillers in sorted(FILLERS.items())
         }
@@ -474,10 +515,10 @@ _FIELDS: dict[str, Callable[[_Ctx], str]] = {
     "group2": lambda c: c.name("group", second=True),
     "person": lambda c: c.name("person"),
     "person2": lambda c: c.name("person", second=True),
+    "country": lambda c: c.name("country"),
     "theme": lambda c: c.name("theme"),
     "Theme": lambda c: headline_case(c.name("theme"), first=False),
     "n": lambda c: _small_number(c.rng),
-    "n2": lambda c: _small_number(c.rng),
     "big": lambda c: f"{c.rng.randrange(1, 400) * 500:,}",
     "day": lambda c: c.weekday,
     "a_ord": lambda c: _with_article(c.rng.choice(_ORDINALS).lower()),
@@ -550,6 +591,9 @@ HEADLINES = _templates(
     "{person} Visits {place}",
     "Journalists Freed After Months in Captivity Near {place}",
     "Regime Accused of Using {Theme} in {place}",
+    "{country} Condemns Attack on {place}",
+    "Refugees From {place} Cross Into {country}",
+    "{person} in {country} for Talks on {Theme}",
 )
 MEDIA_PREFIXES = (
     ("Video: ", 14.0),
@@ -572,7 +616,7 @@ BODYLESS_HEADLINES = _templates(
 SENTENCES = _templates(
     "Activists in {place} reported heavy shelling by regime forces on {day}, with at least {n} people killed.",
     "{group} said its fighters had taken control of a checkpoint on the road between {place} and {place2}.",
-    "{source} claim {n} people were killed across Syria on {day}, including {n2} in {place}.",
+    "{source} claim {n} people were killed across Syria on {day}, many of them in {place}.",
     "{person} told reporters that a political solution was still possible if {group} was kept out of the talks.",
     "Footage posted on {day} shows the aftermath of airstrikes on a market in {place}.",
     "Regime forces have been shelling the {place} countryside for {a_ord} straight day, according to {source}.",
@@ -593,8 +637,12 @@ SENTENCES = _templates(
     "Fighters of {group} are said to have detained dozens of civilians in {place}.",
     "The claims could not be verified, but they match earlier reports from {place2}.",
     "It is unclear whether {group} will hold its ground in {place}.",
-    "Local paramedics said they had treated {n} people, including {n2} children.",
+    "Local paramedics said they had treated {n} people, including several children.",
     "Moscow has been silent about {theme} since the end of last month.",
+    "{country} said it would not allow weapons to cross its border into {place}.",
+    "More than {big} people have crossed from {place} into {country} this year, the UN says.",
+    "The foreign ministry of {country} condemned the attack on {place}.",
+    "{person} is due in {country} on {day} for talks on {theme}.",
 )
 PLAIN_SENTENCES = _templates(
     "There was no independent confirmation of the claims.",
@@ -716,12 +764,15 @@ def day_counts(seed: int, entries: int) -> list[int]:
 
 def _prose(ctx: _Ctx, low: int, high: int) -> Paragraph:
     rng = ctx.rng
-    count = rng.randint(low, high)
-    # Many sentences name nobody, as in the real dumps; names come from the templates.
-    return Paragraph(
-        "text",
-        " ".join(rng.choice(SENTENCES if rng.random() < 0.55 else PLAIN_SENTENCES).expand(ctx) for _ in range(count)),
-    )
+    chosen: list[Template] = []
+    for _ in range(rng.randint(low, high)):
+        # Many sentences name nobody, as in the real dumps; names come from the templates.
+        pool = SENTENCES if rng.random() < 0.55 else PLAIN_SENTENCES
+        template = rng.choice(pool)
+        if template in chosen:  # one redraw: a paragraph rarely repeats itself
+            template = rng.choice(pool)
+        chosen.append(template)
+    return Paragraph("text", " ".join(template.expand(ctx) for template in chosen))
 
 
 def _body(ctx: _Ctx, paragraphs: int, media: bool) -> list[Paragraph]:
@@ -906,7 +957,8 @@ def render_reference_entries(day: SynthDay, starts: list[int]) -> Iterator[tuple
     def unique(slug: str) -> str:
         candidate, n = slug, 2
         while candidate in used:
-            candidate, n = f"{slug}-{n}", n + 1
+            suffix = f"-{n}"
+            candidate, n = slugify(slug, 80 - len(suffix)) + suffix, n + 1
         used.add(candidate)
         return candidate
 

@@ -108,6 +108,9 @@ def run_measured(cmd: list[str], log: Path, *, cwd: Path, env: dict[str, str], t
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            kill()  # interrupted (Ctrl-C, SIGTERM): do not leave a build running in its own session
+            raise
         finally:
             timer.cancel()
         wall = time.perf_counter() - started
@@ -574,6 +577,11 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so the running build is killed and temp folders are removed."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=parse_sizes, default=[1000, 10000, 50000], help="entry counts, e.g. 1000,10k")
@@ -590,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
         help="start from generator-written entry files instead of raw dumps: times the build without the importer",
     )
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
     started = time.time()
     with_hugo = not args.no_hugo
     if with_hugo and hugo_site.find_hugo() is None:
