@@ -1,0 +1,278 @@
+"""``sitegen import``: raw live-blog dumps → one Markdown file per entry.
+
+Pipeline per dump: read the manifest facts, decode (UTF-8 with or without
+BOM, CRLF, Windows-1252), segment into the lead and entries (rule-based, see
+``rules``), tag, render to front matter + Markdown, check conservation on the
+rendered text, plan against the disk and the recorded state, then write
+atomically. Every dump is decoded, segmented and checked before the first
+byte is written, so a bad dump stops the import with nothing half-written.
+
+Public API: ``import_dumps``, ``dumps_changed`` / ``changed_dumps`` (for
+``sitegen build``), ``topics_report`` (for ``sitegen topics``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from sitegen.errors import SitegenError
+from sitegen.importer.conserve import check_conservation
+from sitegen.importer.decode import decode_dump
+from sitegen.importer.manifest import DumpSpec, load_manifest, select_dumps
+from sitegen.importer.plan import Plan, plan_dump, scan_day
+from sitegen.importer.render import render_dump
+from sitegen.importer.rules import Label
+from sitegen.importer.segment import SEED_FORMAT, Segmentation, segment
+from sitegen.importer.state import DumpRecord, ImportState, load_state, save_state
+from sitegen.importer.topics_report import topics_report
+from sitegen.importer.write import atomic_write, confined, sha256
+from sitegen.tagging import tagger_for
+from sitegen.topics import TOPICS_PATH, load_topics
+
+__all__ = ["DumpSummary", "ImportReport", "changed_dumps", "dumps_changed", "import_dumps", "topics_report"]
+
+#: Bump when import's output for the same input changes, so ``build`` re-imports.
+IMPORTER_VERSION = "1"
+ENTRIES_DIR = Path("content") / "entries"
+
+
+@dataclass(frozen=True)
+class DumpSummary:
+    """What import did with one dump."""
+
+    name: str
+    date: date
+    #: "imported" (segmented and planned) or "unchanged" (nothing to do).
+    status: str
+    #: "latest-headlines" or "gmt-timestamps" ("" when unchanged and not re-read).
+    format: str = ""
+    encoding: str = ""
+    entries: int = 0
+    lead: bool = False
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """Paths are site-relative POSIX strings (content/entries/YYYY/MM/DD/NN-slug.md)."""
+
+    dumps: tuple[DumpSummary, ...]
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    #: Hand-edited (or deleted) files import left alone.
+    kept: tuple[str, ...]
+    removed: tuple[str, ...]
+    #: Hand-edited files --force overwrote or removed.
+    forced: tuple[str, ...]
+    #: Per-dump notes, e.g. which encoding was assumed.
+    notes: tuple[str, ...]
+    dry_run: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def _topics_hash(site_dir: Path) -> str:
+    try:
+        return sha256((site_dir / TOPICS_PATH).read_bytes())
+    except FileNotFoundError:
+        return "none"
+
+
+def _inputs(spec: DumpSpec, topics_hash: str) -> str:
+    """Everything besides the raw bytes that shapes a dump's entries."""
+    text = f"{IMPORTER_VERSION}|{spec.fingerprint()}|{topics_hash}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def changed_dumps(site_dir: Path) -> list[str]:
+    """Dumps that are new, changed, or whose manifest facts, topics or importer changed.
+
+    Cheap: a dump whose size and mtime match the recorded ones is not re-hashed.
+    """
+    specs = load_manifest(site_dir)
+    state = load_state(site_dir)
+    topics_hash = _topics_hash(site_dir)
+    changed = []
+    for spec in specs:
+        record = state.dumps.get(spec.name)
+        if record is None or record.inputs != _inputs(spec, topics_hash):
+            changed.append(spec.name)
+            continue
+        stat = spec.path.stat()
+        if (stat.st_size, stat.st_mtime_ns) == (record.size, record.mtime_ns):
+            continue
+        if sha256(spec.path.read_bytes()) != record.sha256:
+            changed.append(spec.name)
+    return changed
+
+
+def dumps_changed(site_dir: Path) -> bool:
+    """Whether ``sitegen build`` needs to run an import first."""
+    return bool(changed_dumps(site_dir))
+
+
+def _check_recognisable(spec: DumpSpec, seg: Segmentation) -> None:
+    if seg.entries or seg.has_updates or any(d.label is Label.LATEST for d in seg.decisions):
+        return
+    raise SitegenError(
+        spec.path,
+        1,
+        "no live-blog entries recognised: no LATEST line, headlines or 'NNNN GMT:' timestamps",
+        "is this a live-blog dump?",
+    )
+
+
+def _intact(entries_dir: Path, record: DumpRecord) -> bool:
+    """Every file the last import wrote is still there, byte for byte."""
+    for rel, digest in record.files.items():
+        try:
+            if sha256(confined(entries_dir, rel).read_bytes()) != digest:
+                return False
+        except FileNotFoundError:
+            return False
+    return True
+
+
+def _read_dump(spec: DumpSpec) -> bytes:
+    try:
+        return spec.path.read_bytes()
+    except OSError as exc:
+        raise SitegenError(spec.path, None, f"cannot read dump: {exc.strerror or exc}") from None
+
+
+def _summary_line(summary: DumpSummary, plan: Plan | None, dry_run: bool) -> str:
+    head = f"{summary.name} ({summary.date.isoformat()})"
+    if plan is None:
+        return f"{head}: unchanged"
+    fmt = "seed format" if summary.format == SEED_FORMAT else "GMT-timestamp format"
+    lead = " and a lead" if summary.lead else ", no lead"
+    verb = "would write" if dry_run else "written"
+    counts = f"{len(plan.writes)} {verb}, {len(plan.unchanged)} unchanged"
+    if plan.kept:
+        counts += f", {len(plan.kept)} kept"
+    if plan.removals:
+        counts += f", {len(plan.removals)} {'would be removed' if dry_run else 'removed'}"
+    return f"{head}: {summary.entries} entries{lead}, {fmt}, {summary.encoding}: {counts}"
+
+
+def import_dumps(
+    site_dir: Path,
+    names: Sequence[str] | None = None,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    echo: Callable[[str], None] = print,
+) -> ImportReport:
+    """Import the named dumps (default: all) into content/entries; see the module docstring.
+
+    Raises SitegenError (exit 2) for bad input, before anything is written.
+    """
+    specs = load_manifest(site_dir)
+    if names:
+        specs = select_dumps(site_dir, specs, names)
+    tagger = tagger_for(load_topics(site_dir))
+    topics_hash = _topics_hash(site_dir)
+    state = load_state(site_dir)
+    owners = state.owner_of()
+    entries_dir = site_dir / ENTRIES_DIR
+    prefix = ENTRIES_DIR.as_posix()
+
+    plans: list[tuple[DumpSummary, Plan | None]] = []
+    taken_by_day: dict[date, set[str]] = {}
+    rendered: set[str] = set()
+    unchanged: list[str] = []
+    notes: list[str] = []
+    for spec in specs:
+        data = _read_dump(spec)
+        decoded = decode_dump(data, spec.path)
+        if decoded.encoding != "utf-8":
+            notes.append(f"{spec.name}: {decoded.note}")
+        stat = spec.path.stat()
+        previous = state.dumps.get(spec.name)
+        inputs = _inputs(spec, topics_hash)
+        if (
+            not force
+            and previous is not None
+            and (previous.sha256, previous.inputs) == (decoded.sha256, inputs)
+            and _intact(entries_dir, previous)
+        ):
+            unchanged.extend(f"{prefix}/{rel}" for rel in sorted(previous.files))
+            plans.append((DumpSummary(spec.name, spec.date, "unchanged", encoding=decoded.note), None))
+            continue
+        seg = segment(decoded.lines)
+        _check_recognisable(spec, seg)
+        folder_files = scan_day(entries_dir, PurePosixPath(f"{spec.date:%Y/%m/%d}"), owners)
+        taken = taken_by_day.setdefault(spec.date, set())
+        for day_file in folder_files:
+            if day_file.owner != spec.name and day_file.owner not in rendered:
+                taken.update(day_file.slugs)
+        drafts = render_dump(spec, seg, tagger, taken)
+        rendered.add(spec.name)
+        check_conservation(spec.path, decoded.lines, drafts, entries_dir)
+        record = DumpRecord(decoded.sha256, inputs, stat.st_size, stat.st_mtime_ns)
+        owned = [day_file.rel for day_file in folder_files if day_file.owner == spec.name]
+        plan = plan_dump(entries_dir, spec.name, drafts, previous, owned, record, force=force)
+        for rel, _why in plan.kept:
+            taken.add(Path(rel).stem.split("-", 1)[-1])
+        summary = DumpSummary(
+            spec.name,
+            spec.date,
+            "imported",
+            seg.fmt,
+            decoded.note,
+            len(seg.entries),
+            any(s.kind == "lead" for s in seg.segments),
+        )
+        plans.append((summary, plan))
+
+    new_state = ImportState(dict(state.dumps))
+    for summary, plan in plans:
+        echo(_summary_line(summary, plan, dry_run))
+        if plan is None:
+            continue
+        for rel, why in plan.kept:
+            echo(f"  kept {prefix}/{rel}: {why}")
+        for rel in plan.forced:
+            if rel in plan.writes:
+                action = "would overwrite" if dry_run else "overwrote"
+            else:
+                action = "would remove" if dry_run else "removed"
+            echo(f"  {action} {prefix}/{rel}, edited since import (--force)")
+        for rel in plan.removals:
+            if rel not in plan.forced:
+                echo(f"  {'would remove' if dry_run else 'removed'} {prefix}/{rel}: no longer in the dump")
+        if dry_run:
+            continue
+        for rel, payload in sorted(plan.writes.items()):
+            atomic_write(confined(entries_dir, rel), payload)
+        for rel in plan.removals:
+            confined(entries_dir, rel).unlink(missing_ok=True)
+        assert plan.record is not None
+        new_state.dumps[plan.dump] = plan.record
+    for note in notes:
+        echo(f"note: {note}")
+    if not dry_run:
+        save_state(site_dir, new_state)
+
+    done = [plan for _, plan in plans if plan is not None]
+    report = ImportReport(
+        dumps=tuple(summary for summary, _ in plans),
+        written=tuple(f"{prefix}/{rel}" for plan in done for rel in sorted(plan.writes)),
+        unchanged=tuple(unchanged + [f"{prefix}/{rel}" for plan in done for rel in plan.unchanged]),
+        kept=tuple(f"{prefix}/{rel}" for plan in done for rel, _ in plan.kept),
+        removed=tuple(f"{prefix}/{rel}" for plan in done for rel in plan.removals),
+        forced=tuple(f"{prefix}/{rel}" for plan in done for rel in plan.forced),
+        notes=tuple(notes),
+        dry_run=dry_run,
+    )
+    verb = "would write" if dry_run else "written"
+    echo(
+        f"import: {len(report.written)} {verb}, {len(report.unchanged)} unchanged, {len(report.kept)} kept, "
+        f"{len(report.removed)} {'to remove' if dry_run else 'removed'}"
+    )
+    return report
