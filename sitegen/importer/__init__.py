@@ -216,8 +216,8 @@ def import_dumps(
         check_conservation(spec.path, decoded.lines, drafts, entries_dir)
         record = DumpRecord(decoded.sha256, inputs, stat.st_size, stat.st_mtime_ns)
         owned = [day_file.rel for day_file in folder_files if day_file.owner == spec.name]
-        plan = plan_dump(entries_dir, spec.name, drafts, previous, owned, record, force=force)
-        for rel, _why in plan.kept:
+        dump_plan = plan_dump(entries_dir, spec.name, drafts, previous, owned, record, force=force)
+        for rel, _why in dump_plan.kept:
             taken.add(Path(rel).stem.split("-", 1)[-1])
         summary = DumpSummary(
             spec.name,
@@ -228,7 +228,7 @@ def import_dumps(
             len(seg.entries),
             any(s.kind == "lead" for s in seg.segments),
         )
-        plans.append((summary, plan))
+        plans.append((summary, dump_plan))
 
     new_state = ImportState(dict(state.dumps))
     for summary, plan in plans:

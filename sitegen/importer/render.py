@@ -26,8 +26,8 @@ FENCE_OPEN = f"::: {LOST_MEDIA}"
 FENCE_CLOSE = ":::"
 #: Titles made from an untitled entry's first sentence are cut to about this length.
 TITLE_CHARS = 80
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October")
-_MONTHS += ("November", "December")
+_MONTHS: tuple[str, ...] = ("January", "February", "March", "April", "May", "June", "July", "August")
+_MONTHS += ("September", "October", "November", "December")
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def suggestions(texts: list[str], tagger: Tagger, limit: int = SUGGESTIONS) -> l
         lower_words.update(word for word in re.findall(r"\b[a-z][a-z’'-]+\b", text))
         counts.update(_names(text))
     too_common = len(texts) / 2 if len(texts) >= 10 else len(texts) + 1
-    out = []
+    out: list[tuple[str, int]] = []
     for name, count in counts.most_common():
         if count < 2 or len(out) >= limit:
             break
