@@ -19,18 +19,27 @@ from sitegen import __version__
 from sitegen.assets import collect_assets
 from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import SiteConfig, load_config
-from sitegen.content import ENTRIES_DIR, load_content
+from sitegen.content import ENTRIES_DIR, SourceFile, load_content, read_entry_files
 from sitegen.errors import SitegenError
-from sitegen.incremental import add_search, cached_parser, entry_html_map, entry_pages, reader, render_changed
+from sitegen.incremental import (
+    EntryHtml,
+    add_search,
+    cached_parser,
+    entry_pages,
+    outputs_intact,
+    reader,
+    render_changed,
+)
 from sitegen.index import Archive, build_index
 from sitegen.markdown import markdown_fingerprint
-from sitegen.model import Content
+from sitegen.model import Topic
 from sitegen.output import commit, recover
 from sitegen.pages import plan_pages
 from sitegen.progress import Progress
 from sitegen.render import Renderer
 from sitegen.search import index_search
 from sitegen.theme import Theme, find_theme, fingerprint_files
+from sitegen.topics import load_topics
 
 
 @dataclass(frozen=True)
@@ -73,16 +82,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def site_fingerprint(config: SiteConfig, theme: Theme, content: Content) -> str:
+def site_fingerprint(config: SiteConfig, theme: Theme, topics: tuple[Topic, ...]) -> str:
     """Hash of every site-wide input: a change here re-renders every page."""
-    parts = [
-        code_fingerprint(),
-        repr(config),
-        fingerprint_files(theme.template_dirs),
-        repr(content.topics),
-        markdown_fingerprint(),
-    ]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    parts = [code_fingerprint(), repr(config), fingerprint_files(theme.template_dirs), repr(topics)]
+    return hashlib.sha256("\0".join([*parts, markdown_fingerprint()]).encode()).hexdigest()
+
+
+def inputs_key(fingerprint: str, files: list[SourceFile], strict: bool) -> str:
+    """Hash of everything a build reads: equal keys mean the site on disk is already current."""
+    digest = hashlib.sha256(f"{fingerprint}|{strict}".encode())
+    for source in files:
+        digest.update(f"{source.rel}\0{source.digest}\n".encode())
+    return digest.hexdigest()
 
 
 def import_stage(site_dir: Path, progress: Progress) -> None:
@@ -95,9 +106,13 @@ def import_stage(site_dir: Path, progress: Progress) -> None:
     progress.stage("import", report.summary())
 
 
+#: Warnings of one kind past this many are summed up in one line, so real problems stay visible.
+MAX_TAG_WARNINGS = 10
+
+
 def check_tags(site_dir: Path, archive: Archive, strict: bool, progress: Progress) -> None:
     """A tag no topic defines is a warning with file and line (an error with --strict)."""
-    for entry, tag in archive.unknown_tags:
+    for entry, tag in archive.unknown_tags[:MAX_TAG_WARNINGS]:
         path = site_dir / ENTRIES_DIR / entry.path
         lines = path.read_text(encoding="utf-8").split("\n")
         line = next((number for number, text in enumerate(lines, 1) if text.startswith("tags:")), 1)
@@ -105,6 +120,10 @@ def check_tags(site_dir: Path, archive: Archive, strict: bool, progress: Progres
         if strict:
             raise SitegenError(path, line, message, "add it to content/topics.toml or remove the tag")
         progress.warn(f"{path}:{line}: {message}")
+    more = len(archive.unknown_tags) - MAX_TAG_WARNINGS
+    if more > 0:
+        unknown = sorted({tag for _entry, tag in archive.unknown_tags})
+        progress.warn(f"{more:,} more uses of tags no topic defines ({', '.join(unknown[:20])})")
 
 
 def build(
@@ -125,33 +144,34 @@ def build(
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         if run_import:
             import_stage(site_dir, progress)
-        content = load_content(site_dir, parse=cached_parser(cache.entries()))
+        files, topics, theme = read_entry_files(site_dir), load_topics(site_dir), find_theme(site_dir, config.theme)
+        fingerprint = site_fingerprint(config, theme, topics)
+        inputs, previous = inputs_key(fingerprint, files, strict), cache.outputs()
+        if inputs == cache.meta("inputs") and outputs_intact(out_dir, previous):
+            return BuildResult(0, len(previous), 0, len(previous), progress.elapsed(), tuple(progress.warnings))
+        known = cache.entries()
+        content = load_content(files, topics, parse=cached_parser(known))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
-        theme = find_theme(site_dir, config.theme)
-        pages = plan_pages(archive, config)
-        html = entry_html_map(archive.entries, cache, progress)
-        renderer = Renderer(config, archive, theme, collect_assets(theme).urls, lambda entry: html[entry.digest])
-        previous = cache.outputs()
-        rendered = render_changed(
-            pages,
-            collect_assets(theme).files,
-            renderer,
-            site_fingerprint(config, theme, content),
-            previous,
-            out_dir,
-            progress,
-        )
-        search = index_search(config, entry_pages(pages), reader(rendered, out_dir), cache.meta("search"), progress)
-        plan = add_search(rendered, search, previous)
-        commit(out_dir, plan.changed, plan.removed)
-        cache.save(content.entries, plan.records, search_key=search[0] if search else None)
-    progress.stage("write", f"{len(plan.changed):,} written, {len(plan.removed):,} removed")
+        pages, assets, html = plan_pages(archive, config), collect_assets(theme), EntryHtml(cache)
+        renderer = Renderer(config, archive, theme, assets.urls, html)
+        try:
+            rendered = render_changed(pages, assets.files, renderer, html, fingerprint, previous, out_dir, progress)
+            search = index_search(config, entry_pages(pages), reader(out_dir), cache.meta("search"), progress)
+            plan = add_search(rendered, search, previous, out_dir)
+        except BaseException:
+            recover(out_dir)  # drop the half-staged build; the previous site was never touched
+            raise
+        commit(out_dir, plan.staged, plan.removed)
+        meta = {"inputs": inputs, **({"search": search[0]} if search else {})}
+        cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
+    progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
+    written = len(plan.staged)
     return BuildResult(
-        written=len(plan.changed),
-        unchanged=len(plan.records) - len(plan.changed),
-        removed=len(plan.removed),
-        pages=len(plan.records),
-        seconds=progress.elapsed(),
-        warnings=tuple(progress.warnings),
+        written,
+        len(plan.records) - written,
+        len(plan.removed),
+        len(plan.records),
+        progress.elapsed(),
+        tuple(progress.warnings),
     )

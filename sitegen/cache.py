@@ -2,36 +2,38 @@
 
 It remembers, between builds: each entry file's parsed front matter and
 rendered HTML (keyed by content digest plus the Markdown fingerprint), each
-output's page key, and what was written (hash and size). A cache that is
-corrupt, of another version, or unreadable is discarded and rebuilt; it is
-never trusted past a check.
+output's page key, and what was written there (hash and size). Updates are
+diffs, so a one-entry edit touches a handful of rows. A cache that is corrupt,
+of another version, or unreadable is discarded and rebuilt; it is never
+trusted past a check.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from sitegen.model import Entry
 from sitegen.progress import Progress
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 CACHE_DIR = ".sitegen"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, page_key TEXT NOT NULL, sha TEXT NOT NULL, size INTEGER NOT NULL
 );
 """
+_FIELDS = tuple(field.name for field in fields(Entry))
 
 
 @dataclass(frozen=True)
@@ -43,19 +45,20 @@ class OutputRecord:
     size: int
 
 
-def _entry_to_json(entry: Entry) -> str:
-    data = {key: getattr(entry, key) for key in entry.__dataclass_fields__}
-    data["path"] = str(entry.path)
-    data["date"] = entry.date.isoformat()
-    return json.dumps(data, ensure_ascii=False)
+def _pack(entry: Entry) -> bytes:
+    values = [getattr(entry, name) for name in _FIELDS]
+    values[_FIELDS.index("path")] = str(entry.path)
+    values[_FIELDS.index("date")] = entry.date.toordinal()
+    return marshal.dumps(tuple(values))
 
 
-def _entry_from_json(text: str) -> Entry:
-    data: dict[str, Any] = json.loads(text)
+def _unpack(blob: bytes) -> Entry:
+    values = list(marshal.loads(blob))
+    if len(values) != len(_FIELDS):
+        raise ValueError("entry row of another shape")
+    data = dict(zip(_FIELDS, values, strict=True))
     data["path"] = PurePosixPath(data["path"])
-    data["date"] = date.fromisoformat(data["date"])
-    data["tags"] = tuple(data["tags"])
-    data["aliases"] = tuple(data["aliases"])
+    data["date"] = date.fromordinal(data["date"])
     return Entry(**data)
 
 
@@ -68,6 +71,7 @@ class BuildCache:
         self.path = folder / "cache.sqlite"
         self.scope = str(out_dir.resolve())
         self.discarded = ""
+        self.pid = os.getpid()
         try:
             self.db = self._open()
         except sqlite3.DatabaseError as exc:
@@ -92,39 +96,29 @@ class BuildCache:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return str(row[0]) if row else None
 
-    def set_meta(self, name: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
-
     def entries(self) -> dict[str, Entry]:
         """Parsed entries by file digest; a bad row just means that file is parsed again."""
         out: dict[str, Entry] = {}
-        for digest, data in self.db.execute("SELECT digest, data FROM entries"):
+        for digest, blob in self.db.execute("SELECT digest, data FROM entries"):
             try:
-                out[digest] = _entry_from_json(data)
-            except (ValueError, TypeError, KeyError):
+                out[digest] = _unpack(blob)
+            except (ValueError, TypeError, EOFError):
                 continue
         return out
 
-    def store_entries(self, entries: Iterable[Entry]) -> None:
-        self.db.execute("DELETE FROM entries")
-        self.db.executemany(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?)", ((e.digest, _entry_to_json(e)) for e in entries)
-        )
+    def _reader(self) -> sqlite3.Connection:
+        """This process's connection: a forked render worker must not share its parent's."""
+        if os.getpid() != self.pid:
+            self.db = sqlite3.connect(self.path)
+            self.pid = os.getpid()
+        return self.db
 
-    def html(self, keys: Iterable[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        batch = list(keys)
-        for start in range(0, len(batch), 500):
-            chunk = batch[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT key, html FROM html WHERE key IN ({marks})", chunk).fetchall())
-        return found
+    def html(self, key: str) -> str | None:
+        row = self._reader().execute("SELECT html FROM html WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
 
-    def store_html(self, rendered: Mapping[str, str], keep: Iterable[str]) -> None:
-        self.db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", rendered.items())
-        keep_set = set(keep)
-        stale = [key for (key,) in self.db.execute("SELECT key FROM html") if key not in keep_set]
-        self.db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
+    def all_html(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT key, html FROM html"))
 
     def outputs(self) -> dict[str, OutputRecord]:
         return {
@@ -132,20 +126,34 @@ class BuildCache:
             for path, page_key, sha, size in self.db.execute("SELECT path, page_key, sha, size FROM outputs")
         }
 
-    def store_outputs(self, outputs: Mapping[str, OutputRecord]) -> None:
-        self.db.execute("DELETE FROM outputs")
-        self.db.executemany(
-            "INSERT INTO outputs VALUES (?, ?, ?, ?)",
-            ((path, rec.page_key, rec.sha, rec.size) for path, rec in outputs.items()),
+    def save(
+        self,
+        entries: Iterable[Entry],
+        known: Mapping[str, Entry],
+        html: Mapping[str, str],
+        html_keep: set[str],
+        outputs: Mapping[str, OutputRecord],
+        previous: Mapping[str, OutputRecord],
+        meta: Mapping[str, str],
+    ) -> None:
+        """Record a successful build as a diff against the last one; called after its output is committed."""
+        current = {entry.digest: entry for entry in entries}
+        db = self.db
+        db.executemany("DELETE FROM entries WHERE digest = ?", ((d,) for d in known if d not in current))
+        db.executemany(
+            "INSERT OR REPLACE INTO entries VALUES (?, ?)",
+            ((d, _pack(e)) for d, e in current.items() if d not in known),
         )
-
-    def save(self, entries: Iterable[Entry], outputs: Mapping[str, OutputRecord], search_key: str | None) -> None:
-        """Record a successful build; called only after its output is committed."""
-        self.store_entries(entries)
-        self.store_outputs(outputs)
-        if search_key is not None:
-            self.set_meta("search", search_key)
-        self.db.commit()
+        db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", html.items())
+        stale = [key for (key,) in db.execute("SELECT key FROM html") if key not in html_keep]
+        db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
+        db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in previous if p not in outputs))
+        db.executemany(
+            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
+            ((p, r.page_key, r.sha, r.size) for p, r in outputs.items() if previous.get(p) != r),
+        )
+        db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        db.commit()
 
     @classmethod
     @contextmanager

@@ -6,13 +6,14 @@ fixing a batch of files sees every error in one run.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.frontmatter import parse_entry
-from sitegen.model import Content, Entry
-from sitegen.topics import load_topics
+from sitegen.model import Content, Entry, Topic
 
 ENTRIES_DIR = Path("content") / "entries"
 #: Report at most this many entry problems; past that the output stops helping.
@@ -42,23 +43,48 @@ def _check_duplicates(entries: list[Entry], root: Path) -> list[Problem]:
     return problems
 
 
-def load_content(site_dir: Path, parse: Callable[[bytes, Path, PurePosixPath], Entry] = parse_entry) -> Content:
-    """Read and validate all entries and topics; raise one SitegenError listing every problem.
+@dataclass(frozen=True)
+class SourceFile:
+    """One entry file's bytes, read once per build."""
+
+    path: Path
+    rel: PurePosixPath
+    raw: bytes
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+
+def read_entry_files(site_dir: Path) -> list[SourceFile]:
+    """Every entry file's bytes, in a stable order."""
+    root = site_dir / ENTRIES_DIR
+    return [
+        SourceFile(path, PurePosixPath(path.relative_to(root).as_posix()), path.read_bytes())
+        for path in entry_files(site_dir)
+    ]
+
+
+def load_content(
+    files: list[SourceFile],
+    topics: tuple[Topic, ...],
+    parse: Callable[[bytes, Path, PurePosixPath], Entry] = parse_entry,
+) -> Content:
+    """Validate all entries; raise one SitegenError listing every problem (up to MAX_PROBLEMS).
 
     ``parse`` is injectable so the build can put a digest-keyed cache in front of it.
     """
-    root = site_dir / ENTRIES_DIR
     entries: list[Entry] = []
     problems: list[Problem] = []
-    for path in entry_files(site_dir):
-        rel = PurePosixPath(path.relative_to(root).as_posix())
+    for source in files:
         try:
-            entries.append(parse(path.read_bytes(), path, rel))
+            entries.append(parse(source.raw, source.path, source.rel))
         except SitegenError as error:
             problems.extend(error.problems)
         if len(problems) >= MAX_PROBLEMS:
             break
-    problems.extend(_check_duplicates(entries, root))
+    if files:
+        problems.extend(_check_duplicates(entries, files[0].path.parents[len(files[0].rel.parts) - 1]))
     if problems:
         raise SitegenError.collect(problems)
-    return Content(entries=tuple(entries), topics=load_topics(site_dir))
+    return Content(entries=tuple(entries), topics=topics)

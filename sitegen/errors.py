@@ -64,6 +64,10 @@ class SitegenError(Exception):
     def hint(self) -> str:
         return self.problems[0].hint
 
+    def __reduce__(self) -> tuple[object, tuple[list[Problem]]]:
+        """Survive pickling, so an error raised in a build worker reaches the CLI intact."""
+        return (SitegenError.collect, (list(self.problems),))
+
     @classmethod
     def collect(cls, problems: list[Problem]) -> SitegenError:
         """Build one error from a non-empty list of problems."""

@@ -42,21 +42,44 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise SitegenError(path, 1, "front matter is not closed by a '---' line")
 
 
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _shared_node(node: yaml.Node) -> yaml.Node | None:
+    """A node that appears twice in the tree: how YAML aliases (and alias bombs) compose."""
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            return current
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+    return None
+
+
 def _load_yaml(yaml_text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
-    """Safe-load a mapping and remember each key's line (offset by the opening ---)."""
+    """Safe-load a mapping in one pass and remember each key's line (offset by the opening ---)."""
+    loader = _Loader(yaml_text)
     try:
-        for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 2 if event.start_mark is not None else None
-                raise SitegenError(path, line, "YAML anchors and aliases are not allowed in front matter")
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        node = loader.get_single_node()
+        shared = _shared_node(node) if node is not None else None
+        if shared is not None:
+            message = "YAML anchors and aliases are not allowed in front matter"
+            raise SitegenError(path, shared.start_mark.line + 2, message)
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else None
         raise SitegenError(path, line, f"invalid front matter: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SitegenError(path, None, f"invalid front matter: {exc}") from None
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode | type(None)):

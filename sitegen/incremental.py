@@ -5,7 +5,7 @@
   Markdown settings changed.
 - A page is rendered again only when its key (site fingerprint + its own
   dependencies) changed or its output file is missing or altered; and it is
-  written only when the rendered bytes differ from what is on disk.
+  staged for writing only when the rendered bytes differ from what is on disk.
 """
 
 from __future__ import annotations
@@ -13,24 +13,26 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path, PurePosixPath
 
 from sitegen.cache import BuildCache, OutputRecord
 from sitegen.frontmatter import parse_entry
 from sitegen.markdown import markdown_fingerprint, render_markdown
 from sitegen.model import Entry
+from sitegen.output import stage_dir, stage_file
 from sitegen.pages import Page
+from sitegen import parallel
 from sitegen.progress import Progress
 from sitegen.render import Renderer
+
+SEARCH_PREFIX = "pagefind/"
 
 
 def cached_parser(known: Mapping[str, Entry]) -> Callable[[bytes, Path, PurePosixPath], Entry]:
     """A drop-in for ``parse_entry`` that reuses the parse of identical bytes."""
 
     def parse(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
-        digest = hashlib.sha256(raw).hexdigest()
-        entry = known.get(digest)
+        entry = known.get(hashlib.sha256(raw).hexdigest())
         if entry is not None and entry.path == rel:
             return entry
         return parse_entry(raw, path, rel)
@@ -38,32 +40,57 @@ def cached_parser(known: Mapping[str, Entry]) -> Callable[[bytes, Path, PurePosi
     return parse
 
 
-def entry_html_map(entries: Sequence[Entry], cache: BuildCache, progress: Progress) -> dict[str, str]:
-    """Rendered body HTML for every entry, by digest; only new or changed bodies are rendered."""
-    prefix = markdown_fingerprint() + ":"
-    found = cache.html(prefix + entry.digest for entry in entries)
-    html: dict[str, str] = {}
-    fresh: dict[str, str] = {}
-    for done, entry in enumerate(entries, start=1):
-        key = prefix + entry.digest
-        if key in found:
-            html[entry.digest] = found[key]
-        else:
-            html[entry.digest] = fresh[key] = render_markdown(entry.body)
-        progress.count("markdown", done, len(entries))
-    cache.store_html(fresh, keep=(prefix + entry.digest for entry in entries))
-    progress.stage("markdown", f"{len(fresh):,} rendered, {len(entries) - len(fresh):,} cached")
-    return html
+class EntryHtml:
+    """Rendered body HTML by entry, from memory, then the cache, then Markdown.
+
+    Large builds ``prefetch`` everything (rendering missing bodies on all cores)
+    before pages are forked out to workers; small ones look up lazily.
+    """
+
+    def __init__(self, cache: BuildCache) -> None:
+        self.cache = cache
+        self.prefix = markdown_fingerprint() + ":"
+        self.known: dict[str, str] = {}
+        #: Newly rendered HTML, to be saved with the build.
+        self.fresh: dict[str, str] = {}
+
+    def __call__(self, entry: Entry) -> str:
+        key = self.prefix + entry.digest
+        html = self.known.get(key)
+        if html is None:
+            html = self.cache.html(key)
+            if html is None:
+                html = self.fresh[key] = render_markdown(entry.body)
+            self.known[key] = html
+        return html
+
+    def prefetch(self, entries: Sequence[Entry], progress: Progress) -> None:
+        self.known.update(self.cache.all_html())
+        missing = [entry for entry in entries if self.prefix + entry.digest not in self.known]
+        bodies = parallel.map_items(render_markdown, [entry.body for entry in missing], progress, "markdown")
+        for entry, html in zip(missing, bodies, strict=True):
+            self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
+        progress.stage("markdown", f"{len(missing):,} rendered, {len(entries) - len(missing):,} cached")
+
+    def keep(self, entries: Sequence[Entry]) -> set[str]:
+        return {self.prefix + entry.digest for entry in entries}
 
 
 @dataclass(frozen=True)
 class RenderPlan:
-    """The outcome of rendering: what to write, what to prune, and the new output records."""
+    """The outcome of rendering: what was staged, what to prune, and the new output records."""
 
-    changed: dict[str, bytes]
+    staged: list[str]
     removed: list[str]
     records: dict[str, OutputRecord]
-    unchanged: int
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: str
+    key: str
+    page: Page | None
+    data: bytes | None
 
 
 def _on_disk(out_dir: Path, rel: str, record: OutputRecord | None) -> bool:
@@ -76,55 +103,65 @@ def _on_disk(out_dir: Path, rel: str, record: OutputRecord | None) -> bool:
         return False
 
 
+def outputs_intact(out_dir: Path, previous: Mapping[str, OutputRecord]) -> bool:
+    """Every file the last build wrote is still in place (a cheap stat check, not a re-read)."""
+    return bool(previous) and all(_on_disk(out_dir, rel, record) for rel, record in previous.items())
+
+
 def render_changed(
     pages: Sequence[Page],
     static_files: Mapping[str, bytes],
     renderer: Renderer,
+    html: EntryHtml,
     fingerprint: str,
     previous: Mapping[str, OutputRecord],
     out_dir: Path,
     progress: Progress,
 ) -> RenderPlan:
-    """Render pages whose key changed, keep the rest, and list outputs nothing produces any more."""
-    changed: dict[str, bytes] = {}
+    """Render pages whose key changed, stage those whose bytes changed, keep the rest."""
+    jobs = [_Job(path, hashlib.sha256(data).hexdigest(), None, data) for path, data in static_files.items()]
+    jobs += [_Job(page.path, page.key(fingerprint), page, None) for page in pages]
     records: dict[str, OutputRecord] = {}
-    unchanged = 0
-    jobs: list[tuple[str, str, Callable[[], bytes]]] = [
-        (path, hashlib.sha256(data).hexdigest(), partial(bytes, data)) for path, data in static_files.items()
-    ]
-    jobs += [(page.path, page.key(fingerprint), partial(renderer.render, page)) for page in pages]
-    for done, (path, key, produce) in enumerate(jobs, start=1):
-        record = previous.get(path)
-        present = _on_disk(out_dir, path, record)
-        if record is not None and present and record.page_key == key:
-            records[path] = record
-            unchanged += 1
-            continue
-        data = produce()
-        sha = hashlib.sha256(data).hexdigest()
-        records[path] = OutputRecord(key, sha, len(data))
-        if record is not None and present and record.sha == sha:
-            unchanged += 1
+    dirty: list[_Job] = []
+    for job in jobs:
+        record = previous.get(job.path)
+        if record is not None and record.page_key == job.key and _on_disk(out_dir, job.path, record):
+            records[job.path] = record
         else:
-            changed[path] = data
-        progress.count("render", done, len(jobs))
-    progress.stage("render", f"{len(changed):,} changed, {unchanged:,} unchanged")
-    return RenderPlan(changed=changed, removed=[], records=records, unchanged=unchanged)
+            dirty.append(job)
 
+    def produce(job: _Job) -> tuple[str, OutputRecord, bool]:
+        data = job.data if job.data is not None else renderer.render(job.page)  # type: ignore[arg-type]
+        sha = hashlib.sha256(data).hexdigest()
+        record = previous.get(job.path)
+        same = record is not None and record.sha == sha and _on_disk(out_dir, job.path, record)
+        if not same:
+            stage_file(out_dir, job.path, data)
+        return job.path, OutputRecord(job.key, sha, len(data)), not same
 
-SEARCH_PREFIX = "pagefind/"
+    if len(dirty) >= parallel.PARALLEL_MIN:
+        html.prefetch(renderer.archive.entries, progress)  # before workers fork, so they share it
+    stage_dir(out_dir).mkdir(parents=True, exist_ok=True)
+    staged = []
+    for path, record, written in parallel.map_items(produce, dirty, progress, "render"):
+        records[path] = record
+        if written:
+            staged.append(path)
+    progress.stage("render", f"{len(dirty):,} rendered, {len(staged):,} changed, {len(jobs) - len(dirty):,} kept")
+    return RenderPlan(staged=staged, removed=[], records=records)
 
 
 def add_search(
     plan: RenderPlan,
     search: tuple[str, dict[str, bytes]] | None,
     previous: Mapping[str, OutputRecord],
+    out_dir: Path,
 ) -> RenderPlan:
-    """Fold the search index into the plan and list what to prune.
+    """Stage the search index with the pages and list what to prune.
 
     ``search`` None means the index is still current: its files are kept as they are.
     """
-    changed, records = dict(plan.changed), dict(plan.records)
+    staged, records = list(plan.staged), dict(plan.records)
     if search is None:
         records.update({path: rec for path, rec in previous.items() if path.startswith(SEARCH_PREFIX)})
     else:
@@ -133,10 +170,11 @@ def add_search(
             sha = hashlib.sha256(data).hexdigest()
             record = previous.get(path)
             records[path] = OutputRecord(key, sha, len(data))
-            if record is None or record.sha != sha:
-                changed[path] = data
+            if record is None or record.sha != sha or not _on_disk(out_dir, path, record):
+                stage_file(out_dir, path, data)
+                staged.append(path)
     removed = sorted(set(previous) - set(records))
-    return RenderPlan(changed=changed, removed=removed, records=records, unchanged=plan.unchanged)
+    return RenderPlan(staged=staged, removed=removed, records=records)
 
 
 def entry_pages(pages: Sequence[Page]) -> list[str]:
@@ -144,11 +182,12 @@ def entry_pages(pages: Sequence[Page]) -> list[str]:
     return [page.path for page in pages if page.template == "entry.html"]
 
 
-def reader(plan: RenderPlan, out_dir: Path) -> Callable[[str], bytes]:
-    """Read an output's final bytes: freshly rendered, or as the last build left it on disk."""
+def reader(out_dir: Path) -> Callable[[str], bytes]:
+    """Read an output's final bytes: freshly staged, or as the last build left it on disk."""
+    stage = stage_dir(out_dir)
 
     def read(path: str) -> bytes:
-        data = plan.changed.get(path)
-        return data if data is not None else (out_dir / path).read_bytes()
+        staged = stage / path
+        return staged.read_bytes() if staged.exists() else (out_dir / path).read_bytes()
 
     return read

@@ -1,16 +1,17 @@
-"""Write stage: commit new and changed files to the output folder as one transaction.
+"""Write stage: stage new bytes beside the output folder, then commit them as one transaction.
 
-Only files whose bytes changed are written (unchanged files keep their mtime,
+Only files whose bytes changed are staged (unchanged files keep their mtime,
 so hosts upload only what changed), and files a previous build produced that
 nothing produces any more are pruned. Nothing the build did not produce is
 ever deleted.
 
-Atomicity: new bytes go to a staging folder beside the output first. Only when
-everything is staged is a journal written; then each old file is moved to a
-backup folder and its replacement moved in. Deleting the journal is the commit
-point. A build killed before that (even by SIGKILL) is rolled back by
-``recover()`` at the next start, leaving the previous site byte-identical; a
-first build renames the whole staged folder into place in one step.
+Atomicity: new bytes go to a staging folder beside the output first (render
+workers write there directly). Only when everything is staged is a journal
+written; then each old file is moved to a backup folder and its replacement
+moved in. Deleting the journal is the commit point. A build killed before that
+(even by SIGKILL) is rolled back by ``recover()`` at the next start, leaving the
+previous site byte-identical; a first build renames the whole staged folder
+into place in one step.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import BuildFailed
@@ -28,6 +29,11 @@ JOURNAL_VERSION = 1
 
 def _sibling(out_dir: Path, what: str) -> Path:
     return out_dir.parent / f".{out_dir.name}.sitegen-{what}"
+
+
+def stage_dir(out_dir: Path) -> Path:
+    """Where a build puts its new files before committing them."""
+    return _sibling(out_dir, "stage")
 
 
 def safe_relpath(path: str) -> str:
@@ -44,10 +50,20 @@ def safe_relpath(path: str) -> str:
     return path
 
 
+def stage_file(out_dir: Path, rel: str, data: bytes) -> None:
+    """Write one new output into the staging folder (safe to call from worker processes)."""
+    target = stage_dir(out_dir) / safe_relpath(rel)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        raise BuildFailed(f"could not write {rel}: {exc.strerror or exc}; the previous site is untouched") from None
+
+
 def recover(out_dir: Path) -> bool:
     """Undo an interrupted commit and clear temp litter; True when anything was rolled back."""
     journal_path = _sibling(out_dir, "journal")
-    stage = _sibling(out_dir, "stage")
+    stage = stage_dir(out_dir)
     backup = _sibling(out_dir, "backup")
     rolled_back = False
     if journal_path.exists():
@@ -72,13 +88,6 @@ def recover(out_dir: Path) -> bool:
     return rolled_back
 
 
-def _stage(stage: Path, files: Mapping[str, bytes]) -> None:
-    for rel, data in files.items():
-        target = stage / safe_relpath(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-
-
 def _prune_empty_dirs(out_dir: Path, removed: Iterable[str]) -> None:
     for rel in sorted({str(PurePosixPath(r).parent) for r in removed}, key=len, reverse=True):
         folder = out_dir / rel
@@ -87,26 +96,27 @@ def _prune_empty_dirs(out_dir: Path, removed: Iterable[str]) -> None:
             folder = folder.parent
 
 
-def commit(out_dir: Path, changed: Mapping[str, bytes], removed: Iterable[str]) -> None:
-    """Make ``out_dir`` hold ``changed`` and lose ``removed``, all or nothing."""
-    recover(out_dir)
+def commit(out_dir: Path, staged: Iterable[str], removed: Iterable[str]) -> None:
+    """Move the staged files into ``out_dir`` and drop ``removed``, all or nothing."""
+    staged = sorted(safe_relpath(rel) for rel in staged)
     removed = [safe_relpath(rel) for rel in removed if (out_dir / rel).exists()]
-    if not changed and not removed:
+    stage = stage_dir(out_dir)
+    if not staged and not removed:
+        shutil.rmtree(stage, ignore_errors=True)
         return
-    stage = _sibling(out_dir, "stage")
     backup = _sibling(out_dir, "backup")
     try:
-        _stage(stage, changed)
         if not out_dir.exists():
+            stage.mkdir(parents=True, exist_ok=True)
             os.replace(stage, out_dir)
             return
         journal_tmp = _sibling(out_dir, "journal.tmp")
         with journal_tmp.open("w", encoding="utf-8") as handle:
-            json.dump({"version": JOURNAL_VERSION, "changed": sorted(changed), "removed": removed}, handle)
+            json.dump({"version": JOURNAL_VERSION, "changed": staged, "removed": removed}, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(journal_tmp, _sibling(out_dir, "journal"))
-        for rel in sorted(changed):
+        for rel in staged:
             target = out_dir / rel
             if target.exists() or target.is_symlink():
                 (backup / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -126,3 +136,14 @@ def commit(out_dir: Path, changed: Mapping[str, bytes], removed: Iterable[str]) 
     shutil.rmtree(backup, ignore_errors=True)
     shutil.rmtree(stage, ignore_errors=True)
     _prune_empty_dirs(out_dir, removed)
+
+
+def write_all(out_dir: Path, files: dict[str, bytes], removed: Iterable[str] = ()) -> None:
+    """Stage and commit in one call (for small writers and tests); a failure leaves no litter."""
+    try:
+        for rel, data in files.items():
+            stage_file(out_dir, rel, data)
+    except BuildFailed:
+        recover(out_dir)
+        raise
+    commit(out_dir, files, removed)

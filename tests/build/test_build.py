@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from sitegen import parallel
 from sitegen.build import build
 from sitegen.errors import BuildFailed, SitegenError
 from tests.build.helpers import mtimes, snapshot
@@ -263,3 +265,27 @@ def test_a_corrupt_cache_is_discarded_not_trusted(fixture_site: Path) -> None:
     result = build(fixture_site)
     assert any("cache" in warning for warning in result.warnings)
     assert snapshot(fixture_site / "public") == expected
+
+
+_real_run = parallel._run
+
+
+def marking_run(indices: range) -> list[object]:
+    """Leaves a file named after the worker's pid, so the test can see a fork happened."""
+    (Path(os.environ["MARK_WORKERS_IN"]) / f"worker-{os.getpid()}").touch()
+    return _real_run(indices)
+
+
+def test_a_parallel_build_is_byte_identical_to_a_serial_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = copy_site(FIXTURE_SITE, tmp_path / "serial")
+    monkeypatch.setenv("SITEGEN_WORKERS", "1")
+    build(serial)
+    forked = copy_site(FIXTURE_SITE, tmp_path / "forked")
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    monkeypatch.setattr("sitegen.parallel.PARALLEL_MIN", 1)
+    monkeypatch.setenv("MARK_WORKERS_IN", str(tmp_path))
+    monkeypatch.setattr(parallel, "_run", marking_run)
+    build(forked)
+    workers = [path for path in tmp_path.glob("worker-*") if path.name != f"worker-{os.getpid()}"]
+    assert workers, "the build never forked a worker"
+    assert snapshot(forked / "public") == snapshot(serial / "public")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildFailed
-from sitegen.output import commit, recover, safe_relpath
+from sitegen.output import recover, safe_relpath, write_all
 from tests.build.helpers import snapshot
 
 
@@ -17,7 +17,7 @@ class Killed(BaseException):
 
 
 def previous_site(out: Path) -> dict[str, str]:
-    commit(out, {"index.html": b"old home", "a/index.html": b"old a", "gone/index.html": b"old gone"}, [])
+    write_all(out, {"index.html": b"old home", "a/index.html": b"old a", "gone/index.html": b"old gone"}, [])
     return snapshot(out)
 
 
@@ -43,7 +43,7 @@ def test_a_commit_killed_at_any_step_is_rolled_back_at_the_next_start(
     monkeypatch.setattr("sitegen.output.os.replace", dying_replace(after))
     changed = {"index.html": b"new home", "b/index.html": b"new b"}
     try:
-        commit(out, changed, ["gone/index.html"])
+        write_all(out, changed, ["gone/index.html"])
         finished = True
     except Killed:
         finished = False
@@ -61,7 +61,7 @@ def test_a_commit_killed_at_any_step_is_rolled_back_at_the_next_start(
 def test_a_completed_commit_writes_changes_and_prunes(tmp_path: Path) -> None:
     out = tmp_path / "public"
     previous_site(out)
-    commit(out, {"index.html": b"new home"}, ["gone/index.html"])
+    write_all(out, {"index.html": b"new home"}, ["gone/index.html"])
     assert (out / "index.html").read_bytes() == b"new home"
     assert (out / "a/index.html").read_bytes() == b"old a"
     assert not (out / "gone").exists()
@@ -78,7 +78,7 @@ def test_a_write_error_such_as_a_full_disk_leaves_the_previous_site(
 
     monkeypatch.setattr(Path, "write_bytes", full_disk)
     with pytest.raises(BuildFailed, match="No space left on device"):
-        commit(out, {"index.html": b"new home"}, [])
+        write_all(out, {"index.html": b"new home"}, [])
     monkeypatch.undo()
     assert snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["public"]

@@ -1,0 +1,69 @@
+"""Run a build stage on all cores, with output identical to a serial run.
+
+Workers are forked, so they inherit the frozen archive, the renderer and the
+caches without copying or pickling them; only small task lists go in and small
+results come out. Each worker gets its state through the pool initializer,
+which with fork is inherited rather than pickled. Small jobs stay serial: a
+fork costs more than it saves below a few hundred items.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from sitegen.progress import Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Below this many items a stage runs in-process.
+PARALLEL_MIN = 400
+_CHUNK = 64
+#: The state a forked worker was started with (set only inside worker processes).
+_worker_state: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def worker_count() -> int:
+    """Usable cores; SITEGEN_WORKERS overrides (1 forces a serial build)."""
+    override = os.environ.get("SITEGEN_WORKERS", "")
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _init(func: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    global _worker_state
+    _worker_state = (func, items)
+
+
+def _run(indices: range) -> list[Any]:
+    assert _worker_state is not None, "worker started without state"
+    func, items = _worker_state
+    return [func(items[index]) for index in indices]
+
+
+def _chunks(total: int) -> Iterator[range]:
+    for start in range(0, total, _CHUNK):
+        yield range(start, min(start + _CHUNK, total))
+
+
+def map_items(func: Callable[[T], R], items: Sequence[T], progress: Progress, label: str) -> list[R]:
+    """``[func(item) for item in items]``, on all cores when it pays; results keep the input order."""
+    workers = worker_count()
+    if workers < 2 or len(items) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        for done, item in enumerate(items, start=1):
+            results.append(func(item))
+            progress.count(label, done, len(items))
+        return results
+    context = multiprocessing.get_context("fork")
+    out: list[R] = []
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(func, items)) as pool:
+        for batch in pool.map(_run, _chunks(len(items))):
+            out.extend(batch)
+            progress.count(label, len(out), len(items))
+    return out
