@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sitegen import parallel
 from sitegen.cache import BuildCache, OutputRecord
 from sitegen.frontmatter import parse_entry
 from sitegen.markdown import markdown_fingerprint, render_markdown
 from sitegen.model import Entry
 from sitegen.output import stage_dir, stage_file
 from sitegen.pages import Page
-from sitegen import parallel
 from sitegen.progress import Progress
 from sitegen.render import Renderer
 
