@@ -976,7 +976,11 @@ def render_reference_entries(day: SynthDay, starts: list[int]) -> Iterator[tuple
     total = len(day.entries)
     for position, (entry, start) in enumerate(zip(day.entries, starts, strict=True)):
         seq = total - position
-        title = entry.headline or entry.paragraphs[0].text.split(". ")[0][:80].rstrip(" .")
+        first = entry.paragraphs[0].text
+        for label in GMT_LABELS:
+            if label and first.startswith(label):
+                first = first[len(label) :]  # "Syria. Text…": the label is not the title
+        title = entry.headline or first.split(". ")[0][:80].rstrip(" .")
         slug = unique(slugify(title))
         fields: dict[str, object] = {
             "title": title,

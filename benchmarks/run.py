@@ -59,6 +59,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 REPO_THEME = REPO_ROOT / "themes" / "default"
 WORKDIR_MARK = ".sitegen-benchmark"
 TAIL_LINES = 25
+SHOWN_LINES = 6
 
 #: With --imported there is nothing to import: the same rows, honestly named.
 IMPORTED_LABELS = {"cold": "cold build (no import)", "new_day": "new day's entries"}
@@ -118,7 +119,10 @@ def run_measured(cmd: list[str], log: Path, *, cwd: Path, env: dict[str, str], t
     peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB on Linux
     tail = ""
     if proc.returncode != 0:
-        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        # Progress lines redraw with "\r": keep what was last drawn, without padding, and cap very long lines.
+        text = log.read_text(encoding="utf-8", errors="replace")
+        lines = [line.rsplit("\r", 1)[-1].rstrip()[:400] for line in text.split("\n")]
+        lines = [line for line in lines if line]
         if proc.returncode == -signal.SIGKILL:
             lines.append(f"(killed after the {timeout:.0f} s timeout)" if wall >= timeout else "(killed)")
         tail = "\n".join(lines[-TAIL_LINES:])
@@ -494,7 +498,8 @@ def print_row(row: Row) -> None:
     status = row.status if row.returncode in (None, 0) else f"exit {row.returncode}"
     print(f"{row.label:<22}{wall}{rss}  {status:<8}  {row.note}", flush=True)
     if row.error_tail:
-        print("    " + row.error_tail.replace("\n", "\n    "), flush=True)
+        shown = row.error_tail.split("\n")[-SHOWN_LINES:]  # the JSON keeps TAIL_LINES
+        print("    " + "\n    ".join(shown), flush=True)
 
 
 def print_footer(result: SizeResult) -> None:
