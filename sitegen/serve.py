@@ -218,7 +218,7 @@ class DevServer:
         port: int = 8000,
         base_url: str | None = None,
         poll: bool = False,
-        debounce: float = 0.075,
+        debounce: float = 0.05,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.site_dir = Path(os.path.abspath(site_dir))
@@ -230,8 +230,9 @@ class DevServer:
         self.board = StateBoard()
         self._import_pending = True
         self._warnings: set[str] = set()
-        #: The last successful build, and how long the last rebuild took (for tests and benchmarks).
+        #: The last successful build; when the last rebuild started (perf_counter) and how long it took.
         self.last_result: BuildResult | None = None
+        self.last_started = 0.0
         self.last_seconds = 0.0
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
@@ -284,7 +285,7 @@ class DevServer:
         base_path = self.base_path if self.user_base_url else self._site_path(None)
         base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
         stream = io.StringIO()
-        started = time.perf_counter()
+        started = self.last_started = time.perf_counter()
         with self.lock.write():
             outcome = self._build(base_url, run_import, Progress(quiet=True, stream=stream))
             failing = bool(self.board.state.problems)

@@ -140,7 +140,7 @@ class Watcher:
         *,
         ignore: Iterable[Path] = (),
         poll: bool = False,
-        debounce: float = 0.075,
+        debounce: float = 0.05,
         max_delay: float = 1.0,
         poll_interval: float = 0.5,
     ) -> None:
