@@ -1,10 +1,282 @@
-"""``sitegen check`` (placeholder until the publish issue lands)."""
+"""``sitegen check``: is a built site whole, before it is published?
+
+It reads only the output folder (and site.toml for the base URL), so it checks
+what a host will serve, not what the build meant to write:
+
+- every internal ``href``, ``src``, ``srcset``, form ``action``, refresh target
+  and ``og:url``/``og:image`` resolves to a file, and ``page#id`` to an
+  element with that id (``#id`` alone is checked against the page itself);
+- every page is reachable from the home page by following ``<a href>`` links
+  (redirect pages and 404.html excepted): what a reader or a crawler can find;
+- feeds and the sitemap parse as XML, have what their format requires, and
+  their links resolve too; so do the targets in Netlify's ``_redirects``;
+- nothing of the dev server (``/__sitegen/``, a live-reload script) is left.
+
+"Internal" means relative, root-relative, or absolute on the base URL's host.
+A link to that host outside the base path (``/static/…`` when the site lives
+under ``/archive/``) is a problem: that is how sub-path mistakes show up.
+Each problem is one line, ``page: link``, with the reason in parentheses when
+the link alone does not say it.
+"""
 
 from __future__ import annotations
 
+import posixpath
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
+
+from sitegen.config import load_config
+from sitegen.errors import SitegenError
+
+#: What the dev server injects; none of it may reach a published site.
+DEV_PATH = "/__sitegen/"
+RELOAD_MARKERS = ("__sitegen", "livereload", "EventSource")
+#: Files searched for DEV_PATH (the rest are binary: images, Pagefind's index).
+TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".js", ".mjs", ".css", ".txt", ".json", ".svg", ""})
+#: Pages nobody needs to reach through links.
+UNLINKED = frozenset({"404.html"})
+#: Attributes that hold one URL, by tag.
+URL_ATTRS: dict[str, tuple[str, ...]] = {
+    "a": ("href",),
+    "area": ("href",),
+    "link": ("href",),
+    "img": ("src",),
+    "script": ("src",),
+    "iframe": ("src",),
+    "source": ("src",),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "form": ("action",),
+}
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@dataclass
+class ParsedPage:
+    """What check needs from one HTML page."""
+
+    #: (link, followed for reachability): every URL the page refers to.
+    links: list[tuple[str, bool]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    redirect: bool = False
+    dev_scripts: list[str] = field(default_factory=list)
+
+
+class _Collector(HTMLParser):
+    """Collects links, ids, refresh redirects and live-reload scripts of one page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = ParsedPage()
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value for name, value in attrs if value is not None}
+        if "id" in values:
+            self.page.ids.add(values["id"])
+        if tag == "a" and "name" in values:
+            self.page.ids.add(values["name"])
+        for name in URL_ATTRS.get(tag, ()):
+            if name in values:
+                self.page.links.append((values[name].strip(), tag in ("a", "area")))
+        if tag in ("img", "source") and "srcset" in values:
+            for candidate in values["srcset"].split(","):
+                if candidate.strip():
+                    self.page.links.append((candidate.split()[0], False))
+        if tag == "meta":
+            self._meta(values)
+        if tag == "script":
+            self._in_script = True
+            source = values.get("src", "")
+            if any(marker in source for marker in RELOAD_MARKERS):
+                self.page.dev_scripts.append(source)
+
+    def _meta(self, values: dict[str, str]) -> None:
+        content = values.get("content", "")
+        if values.get("http-equiv", "").lower() == "refresh" and "url=" in content.lower():
+            self.page.redirect = True
+            self.page.links.append((content[content.lower().index("url=") + 4 :].strip(" '\""), True))
+        if values.get("property") in ("og:url", "og:image") and content:
+            self.page.links.append((content, False))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and any(marker in data for marker in RELOAD_MARKERS):
+            self.page.dev_scripts.append("inline script: " + " ".join(data.split())[:60])
+
+
+def parse_page(html: str) -> ParsedPage:
+    collector = _Collector()
+    collector.feed(html)
+    collector.close()
+    return collector.page
+
+
+class Site:
+    """The output folder seen through its base URL: which link lands on which file."""
+
+    def __init__(self, out_dir: Path, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        self.host = parts.netloc
+        self.root = f"{parts.scheme}://{parts.netloc}"
+        self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        self.files = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
+        self.dirs = {posixpath.dirname(f) for f in self.files}
+
+    def url_of(self, rel: str) -> str:
+        """The absolute URL a host serves ``rel`` at (``a/index.html`` → ``…/a/``)."""
+        path = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
+        return self.root + self.base_path + path
+
+    def resolve(self, page: str, link: str) -> tuple[str, str] | str | None:
+        """(file, fragment) for an internal link, a reason when it is broken, None when it is not ours."""
+        parts = urlsplit(urljoin(self.url_of(page), link))
+        if parts.scheme not in ("http", "https") or parts.netloc != self.host:
+            return None
+        path = unquote(parts.path)
+        if not path.startswith(self.base_path) and path + "/" != self.base_path:
+            return f"outside the base path {self.base_path}"
+        rel = path[len(self.base_path) :]
+        if "/../" in f"/{rel}/" or rel.startswith("/"):
+            return "outside the site"
+        if rel in ("", ".") or rel.endswith("/"):
+            rel += "index.html"
+        elif rel not in self.files and rel in self.dirs:
+            rel += "/index.html"
+        if rel not in self.files:
+            return "no such file"
+        return rel, unquote(parts.fragment)
+
+
+def _check_links(site: Site, pages: dict[str, ParsedPage]) -> Iterable[str]:
+    for rel, page in pages.items():
+        for link, _ in page.links:
+            if not link or link.startswith(("mailto:", "tel:", "javascript:", "data:")):
+                continue
+            found = site.resolve(rel, link)
+            if found is None:
+                continue
+            if isinstance(found, str):
+                yield f"{rel}: {link}" + ("" if found == "no such file" else f" ({found})")
+                continue
+            target, fragment = found
+            checkable = fragment and fragment != "top" and not fragment.startswith(":~:") and target in pages
+            if checkable and fragment not in pages[target].ids:
+                yield f"{rel}: {link} (no element with id '{fragment}')"
+
+
+def _check_reachable(site: Site, pages: dict[str, ParsedPage]) -> Iterable[str]:
+    if "index.html" not in pages:
+        yield "index.html: missing (there is no home page)"
+        return
+    seen = {"index.html"}
+    queue = deque(["index.html"])
+    while queue:
+        rel = queue.popleft()
+        for link, follow in pages[rel].links:
+            found = site.resolve(rel, link) if follow else None
+            if isinstance(found, tuple) and found[0] in pages and found[0] not in seen:
+                seen.add(found[0])
+                queue.append(found[0])
+    for rel, page in pages.items():
+        if rel not in seen and rel not in UNLINKED and not page.redirect and not rel.startswith("pagefind/"):
+            yield f"{rel}: not reachable from the home page"
+
+
+def _xml_links(root: ElementTree.Element) -> tuple[list[str], list[str]]:
+    """The links a feed or sitemap carries, and what its format requires but it lacks."""
+    missing: list[str] = []
+    if root.tag == "rss":
+        channel = root.find("channel")
+        if channel is None:
+            return [], ["<channel>"]
+        missing += [f"channel <{t}>" for t in ("title", "link", "description") if channel.find(t) is None]
+        links = [channel.findtext("link", "")]
+        for number, item in enumerate(channel.iter("item"), start=1):
+            if item.find("title") is None and item.find("description") is None:
+                missing.append(f"item {number} <title> or <description>")
+            links.append(item.findtext("link", ""))
+            guid = item.find("guid")
+            if guid is not None and guid.get("isPermaLink", "true") == "true":
+                links.append(guid.text or "")
+        return links, missing
+    if root.tag == f"{ATOM}feed":
+        missing += [f"feed <{t}>" for t in ("id", "title", "updated") if root.find(ATOM + t) is None]
+        for number, entry in enumerate(root.iter(f"{ATOM}entry"), start=1):
+            missing += [f"entry {number} <{t}>" for t in ("id", "title", "updated") if entry.find(ATOM + t) is None]
+        return [link.get("href", "") for link in root.iter(f"{ATOM}link")], missing
+    if root.tag == f"{SITEMAP}urlset":
+        return [loc.text or "" for loc in root.iter(f"{SITEMAP}loc")], missing
+    return [], missing
+
+
+def _check_xml(site: Site, out_dir: Path) -> Iterable[str]:
+    for rel in sorted(f for f in site.files if f.endswith(".xml") and not f.startswith("pagefind/")):
+        try:
+            root = ElementTree.fromstring((out_dir / rel).read_bytes())
+        except ElementTree.ParseError as exc:
+            yield f"{rel}: does not parse as XML ({exc})"
+            continue
+        links, missing = _xml_links(root)
+        for what in missing:
+            yield f"{rel}: lacks {what}"
+        for link in links:
+            found = site.resolve(rel, link.strip()) if link.strip() else "empty link"
+            if isinstance(found, str):
+                yield f"{rel}: {link}" + ("" if found == "no such file" else f" ({found})")
+
+
+def _check_redirects(site: Site, out_dir: Path) -> Iterable[str]:
+    """Netlify's _redirects: each target must exist (the sources are old URLs, so need not)."""
+    if "_redirects" not in site.files:
+        return
+    for line in (out_dir / "_redirects").read_text(encoding="utf-8").splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and not fields[0].startswith("#"):
+            found = site.resolve("_redirects", fields[1])
+            if isinstance(found, str):
+                yield f"_redirects: {fields[1]}" + ("" if found == "no such file" else f" ({found})")
+
+
+def _check_leftovers(site: Site, out_dir: Path, pages: dict[str, ParsedPage]) -> Iterable[str]:
+    marker = DEV_PATH.encode()
+    for rel in sorted(site.files):
+        if rel.startswith(DEV_PATH.strip("/") + "/"):
+            yield f"{rel}: dev server file"
+        elif posixpath.splitext(rel)[1] in TEXT_SUFFIXES and marker in (out_dir / rel).read_bytes():
+            yield f"{rel}: {DEV_PATH} (dev server leftover)"
+        for script in pages[rel].dev_scripts if rel in pages else ():
+            yield f"{rel}: {script} (live-reload script)"
 
 
 def check_site(site_dir: Path, out_dir: Path, *, base_url: str | None = None) -> list[str]:
     """Problems found in the built site, one ``page: link`` line each."""
-    return []
+    if not out_dir.is_dir():
+        raise SitegenError(out_dir, None, "no built site here", "run 'sitegen build' first, or pass --out DIR")
+    url = base_url if base_url is not None else load_config(site_dir).base_url
+    site = Site(out_dir, url)
+    pages = {
+        rel: parse_page((out_dir / rel).read_text(encoding="utf-8", errors="replace"))
+        for rel in sorted(site.files)
+        if rel.endswith((".html", ".htm"))
+    }
+    problems = [
+        *_check_links(site, pages),
+        *_check_reachable(site, pages),
+        *_check_xml(site, out_dir),
+        *_check_redirects(site, out_dir),
+        *_check_leftovers(site, out_dir, pages),
+    ]
+    return list(dict.fromkeys(problems))

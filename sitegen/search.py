@@ -183,30 +183,38 @@ async def _index_folder(source: Path, output: Path) -> int:
 
     config: IndexConfig = {"write_playground": False}
     service = await PagefindService().launch()
+    finished = False
     try:
         index = await _answer(service.create_index(config), service)
         result = await _answer(index.add_directory(str(source)), service)
         # An absolute path: a relative one is taken from the current directory.
         await _answer(index.write_files(output_path=str(output)), service)
+        finished = True
     finally:
-        await _stop(service)
+        await _stop(service, graceful=finished)
     return int(result["page_count"])
 
 
-async def _stop(service: Any) -> None:
-    """Shut the Pagefind process down, also when it has died (its own close() would then hang or raise)."""
-    reader = getattr(service, "_poll_task", None)
-    if isinstance(reader, asyncio.Task) and reader.done():
-        if not reader.cancelled():
-            reader.exception()  # retrieved, so asyncio does not log it as never retrieved
-        backend: Any = getattr(service, "_backend", None)
-        with contextlib.suppress(ProcessLookupError, AttributeError):
-            backend.kill()
-        with contextlib.suppress(AttributeError):
-            await backend.wait()
+async def _stop(service: Any, *, graceful: bool) -> None:
+    """Shut the Pagefind process down.
+
+    After a failure the process is killed: Pagefind's own close() waits for
+    answers that a dead or confused process will never send.
+    """
+    if graceful:
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(service.close(), timeout=10)
         return
-    with contextlib.suppress(Exception, asyncio.CancelledError):
-        await asyncio.wait_for(service.close(), timeout=10)
+    reader = getattr(service, "_poll_task", None)
+    if isinstance(reader, asyncio.Task):
+        reader.cancel()
+        with contextlib.suppress(BaseException):
+            await reader  # also retrieves its exception, so asyncio does not log it
+    backend: Any = getattr(service, "_backend", None)
+    with contextlib.suppress(ProcessLookupError, AttributeError):
+        backend.kill()
+    with contextlib.suppress(AttributeError):
+        await backend.wait()
 
 
 def build_index(entry_pages: Sequence[str], read: Callable[[str], bytes], progress: Progress) -> dict[str, bytes]:

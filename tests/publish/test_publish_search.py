@@ -57,11 +57,6 @@ def test_unchanged_entries_are_not_indexed_again(fixture_site: Path) -> None:
     assert pagefind_files(out) != before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="incremental.add_search writes a search file only when its sha differs from the last build's record, "
-    "not when the file is missing on disk (render_changed checks _on_disk; add_search should too)",
-)
 def test_a_deleted_index_is_rebuilt_even_when_entries_did_not_change(fixture_site: Path) -> None:
     set_search(fixture_site, "required")
     build(fixture_site)
@@ -111,6 +106,23 @@ def test_auto_search_keeps_the_previous_index_when_pagefind_breaks(
     result = build(fixture_site)
     assert any("previous search index is kept" in w for w in result.warnings)
     assert pagefind_files(fixture_site / "public") == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="build() now returns early when its inputs are unchanged, and index_search returns None both when the "
+    "index is current and when Pagefind was skipped, so a skipped index is never retried (see report)",
+)
+def test_a_skipped_index_is_built_once_pagefind_works_again(
+    fixture_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_search(fixture_site, "auto")
+    build(fixture_site)
+    before = pagefind_files(fixture_site / "public")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
+    entry = fixture_site / "content/entries/2014/02/01/02-aleppo.md"
+    entry.write_text(entry.read_text().replace("resumed.", "resumed again."))
+    build(fixture_site)
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     build(fixture_site)  # Pagefind is back: the stale index is replaced
     assert pagefind_files(fixture_site / "public") != before
