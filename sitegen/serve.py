@@ -25,6 +25,7 @@ How the pieces fit:
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import mimetypes
@@ -73,20 +74,16 @@ CLIENT_JS = """\
     overlay = document.createElement("div");
     overlay.id = "sitegen-overlay";
     overlay.setAttribute("role", "alert");
-    var s = overlay.style;
-    s.position = "fixed"; s.top = "0"; s.left = "0"; s.right = "0"; s.zIndex = "2147483647";
-    s.maxHeight = "70vh"; s.overflow = "auto"; s.padding = "1rem 1.25rem"; s.margin = "0";
-    s.background = "#2b0b0b"; s.color = "#ffecec"; s.borderBottom = "4px solid #e5484d";
-    s.font = "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
-    var title = document.createElement("strong");
-    title.textContent = "sitegen: rebuild failed \\u2014 showing the last good version; fix the file to reload.";
-    var list = document.createElement("pre");
-    list.style.whiteSpace = "pre-wrap"; list.style.margin = "0.5rem 0 0"; list.style.font = "inherit";
-    list.textContent = problems.join("\\n");
-    var close = document.createElement("button");
+    Object.assign(overlay.style, {position: "fixed", top: "0", left: "0", right: "0", zIndex: "2147483647",
+      maxHeight: "70vh", overflow: "auto", padding: "1rem 1.25rem", background: "#2b0b0b", color: "#ffecec",
+      borderBottom: "4px solid #e5484d", font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"});
+    var close = document.createElement("button"), title = document.createElement("strong"),
+      list = document.createElement("pre");
     close.type = "button"; close.textContent = "\\u00d7"; close.setAttribute("aria-label", "Dismiss");
-    close.style.cssFloat = "right"; close.style.font = "inherit";
-    close.addEventListener("click", function () { show([]); });
+    close.style.cssFloat = "right"; close.onclick = function () { show([]); };
+    title.textContent = "sitegen: rebuild failed \\u2014 showing the last good version; fix the file to reload.";
+    Object.assign(list.style, {whiteSpace: "pre-wrap", margin: "0.5rem 0 0", font: "inherit"});
+    list.textContent = problems.join("\\n");  // text, never markup: messages quote the user's input
     overlay.append(close, title, list);
     (document.body || document.documentElement).appendChild(overlay);
   }
@@ -351,57 +348,41 @@ class DevServer:
     def respond(self, raw_path: str) -> Response:
         """The response for a GET of ``raw_path`` (path and query): a file of the output folder, or 404."""
         parts = urlsplit(raw_path)
-        path = unquote(parts.path)
-        query = f"?{parts.query}" if parts.query else ""
+        path, query = unquote(parts.path), (f"?{parts.query}" if parts.query else "")
         base = self.base_path
         if path in ("/", base.rstrip("/")) and path != base:
             return Response(302, location=base + query)
-        if not path.startswith(base) or "\x00" in path or "\\" in path:
-            return self._not_found()
         segments = [segment for segment in path[len(base) :].split("/") if segment]
-        if any(segment in (".", "..") for segment in segments):
-            return self._not_found()
+        unsafe = not path.startswith(base) or "\x00" in path or "\\" in path or bool({".", ".."} & set(segments))
         try:
             with self.lock.read():
+                if unsafe:
+                    return self._not_found()
                 root = self.out_dir.resolve()
                 target = root.joinpath(*segments).resolve()
-                if not target.is_relative_to(root):
-                    return self._not_found_locked()  # a symlink pointing out of the output folder
-                if target.is_dir():
+                if target.is_dir() and target.is_relative_to(root):
                     if not path.endswith("/"):
-                        location = base + "/".join(quote(segment) for segment in segments) + "/"
-                        return Response(301, location=location + query)
-                    target = target / "index.html"
-                try:
-                    body = target.read_bytes()
-                except OSError:
-                    return self._not_found_locked()
-                token = self.board.state.token
+                        return Response(301, location=base + "/".join(map(quote, segments)) + "/" + query)
+                    target = (target / "index.html").resolve()
+                if not target.is_relative_to(root) or not target.is_file():  # e.g. a symlink pointing out
+                    return self._not_found()
+                body, token = target.read_bytes(), self.board.state.token
         except TimeoutError:
             return Response(503, b"the site is still rebuilding; try again\n")
+        except OSError:
+            return Response(404, b"not found\n")  # removed between the check and the read: a race with the OS
         kind = content_type(target.name)
         return Response(200, inject(body, token) if kind.startswith("text/html") else body, kind)
 
     def _not_found(self) -> Response:
-        try:
-            with self.lock.read():
-                return self._not_found_locked()
-        except TimeoutError:
-            return Response(503, b"the site is still rebuilding; try again\n")
-
-    def _not_found_locked(self) -> Response:
-        """The site's own 404.html with status 404, or a stand-in while no build has succeeded yet."""
+        """The site's own 404.html with status 404, or a stand-in while no build has succeeded (read lock held)."""
         state = self.board.state
-        page = self.out_dir / "404.html"
-        try:
-            if page.resolve().is_relative_to(self.out_dir.resolve()):
+        page = (self.out_dir / "404.html").resolve()
+        if page.is_relative_to(self.out_dir.resolve()) and page.is_file():
+            with suppress(OSError):
                 return Response(404, inject(page.read_bytes(), state.token), "text/html; charset=utf-8")
-        except OSError:
-            pass
-        from html import escape
-
-        problems = "\n".join(state.problems) or "no page here"
-        body = f"<!DOCTYPE html><title>sitegen</title><body><h1>Not found</h1><pre>{escape(problems)}</pre></body>"
+        problems = html.escape("\n".join(state.problems) or "no page here")
+        body = f"<!DOCTYPE html><title>sitegen</title><body><h1>Not found</h1><pre>{problems}</pre></body>"
         return Response(404, inject(body.encode(), state.token), "text/html; charset=utf-8")
 
 
@@ -515,12 +496,24 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def serve(site_dir: Path, out_dir: Path, *, host: str, port: int, base_url: str | None, poll: bool) -> int:
-    """Build, serve, watch and reload until Ctrl-C (or SIGTERM); returns the exit code."""
+    """Build, serve, watch and reload until Ctrl-C (or SIGTERM); returns the exit code.
+
+    The first Ctrl-C while serving stops cleanly (exit 0), after a rebuild in
+    progress; one during the first build, or a second one, interrupts at once
+    (the build is atomic, so the output folder stays consistent).
+    """
     stop = threading.Event()
+    serving = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        if not serving.is_set() or stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
     previous: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGINT, signal.SIGTERM):
-            previous[number] = signal.signal(number, lambda signum, frame: stop.set())
+            previous[number] = signal.signal(number, on_signal)
     try:
         server = DevServer(site_dir, out_dir, host=host, port=port, base_url=base_url, poll=poll)
         try:
@@ -528,8 +521,10 @@ def serve(site_dir: Path, out_dir: Path, *, host: str, port: int, base_url: str 
             print(f"Serving {server.site_dir} at {server.url}  (Ctrl-C to stop)", flush=True)
             if host not in ("127.0.0.1", "::1", "localhost"):
                 print(f"warning: listening on {host}: other machines can reach this preview", file=sys.stderr)
+            serving.set()
             while not stop.wait(0.5):
                 pass
+            print("stopping…", file=sys.stderr, flush=True)
         finally:
             server.stop()
     finally:

@@ -28,6 +28,8 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     (site / "public" / "leak.txt").symlink_to(site / "secret.txt")
     (site / "public" / "outside").symlink_to(site, target_is_directory=True)
     (site / "public" / "same.html").symlink_to(site / "public" / "404.html")
+    (site / "public" / "trap").mkdir()
+    (site / "public" / "trap" / "index.html").symlink_to(site / "secret.txt")
     try:
         yield Running(server, logs)
     finally:
@@ -111,6 +113,9 @@ def test_head_has_no_body(shared: Running) -> None:
         "http://127.0.0.1/../secret.txt",
         "/leak.txt",
         "/outside/secret.txt",
+        "/outside/",
+        "/trap/",
+        "/trap/index.html",
     ],
 )
 def test_never_serves_files_outside_the_output_folder(shared: Running, path: str) -> None:

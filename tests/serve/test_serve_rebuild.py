@@ -89,6 +89,12 @@ def test_an_entry_edit_reaches_its_day_entry_and_topic_pages(running: Running, f
     assert any("rebuilt" in line and "03-bombings.md" in line for line in running.logs)
 
 
+def test_polling_mode_rebuilds_on_save(start_server: Callable[..., Running], fixture_site: Path) -> None:
+    running = start_server(poll=True)
+    edit(fixture_site, "Reports are circulating", "Polled edit")
+    wait_until(day_shows(running, "Polled edit"), what="the edit, seen by polling")
+
+
 def test_a_template_change_rerenders_every_page(start_server: Callable[..., Running], fixture_site: Path) -> None:
     templates = fixture_site / "themes" / "default" / "templates"
     templates.mkdir(parents=True)
