@@ -74,10 +74,23 @@ def date_from_name(name: str) -> date | None:
         return None
 
 
-def _table_line(text: str, name: str) -> int | None:
-    pattern = rf"""(?m)^\s*\[\s*(?:"{re.escape(json.dumps(name)[1:-1])}"|'{re.escape(name)}'|{re.escape(name)})\s*\]"""
-    match = re.search(pattern, text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]].*?)\s*\]\s*(?:#.*)?$")
+
+
+def _table_lines(text: str) -> dict[str, int]:
+    """Table name → line of its ``[header]``, in one pass (manifests list thousands of dumps)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n"), 1):
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        try:
+            keys = list(tomllib.loads(f"{match.group(1)} = 0"))
+        except tomllib.TOMLDecodeError:
+            continue
+        if len(keys) == 1:
+            lines.setdefault(keys[0], number)
+    return lines
 
 
 def _as_date(value: Any) -> date | None:
@@ -158,9 +171,10 @@ def load_manifest(site_dir: Path) -> tuple[DumpSpec, ...]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SitegenError(manifest, getattr(exc, "lineno", None), f"invalid TOML: {exc}") from None
+        header_lines = _table_lines(text)
         for name, table in data.items():
             listed.add(name)
-            spec = _parse_table(name, table, manifest, _table_line(text, name), problems)
+            spec = _parse_table(name, table, manifest, header_lines.get(name), problems)
             if spec is not None:
                 specs[name] = spec
     if raw_dir.is_dir():

@@ -102,6 +102,14 @@ def load_state(site_dir: Path) -> ImportState:
     return ImportState({str(name): _record(str(name), raw, path) for name, raw in data.get("dumps", {}).items()})
 
 
+def state_saved_ns(site_dir: Path) -> int:
+    """When the state was last saved (0 if never): entry files older than that are import's own."""
+    try:
+        return (site_dir / STATE_PATH).stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
 def save_state(site_dir: Path, state: ImportState) -> bool:
     """Write the state if it changed; return whether it was written."""
     path = site_dir / STATE_PATH

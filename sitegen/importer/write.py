@@ -13,6 +13,9 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 from sitegen.errors import SitegenError
@@ -32,7 +35,7 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically (creating parent folders)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -46,7 +49,45 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
+
+
+def write_files(items: Sequence[tuple[Path, bytes]], workers: int = 16) -> None:
+    """``atomic_write`` many files, fsyncs overlapping in a thread pool, each folder synced once.
+
+    An fsync costs milliseconds; done one after another they made the first
+    import of a 50k-entry archive take minutes. Every file still goes
+    temp → fsync → rename, so each is old or new whatever happens.
+    """
+    folders = sorted({path.parent for path, _ in items})
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    if len(items) < 4:
+        for path, data in items:
+            atomic_write(path, data, sync_dir=False)
+    else:
+        with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+            for future in [pool.submit(atomic_write, path, data, sync_dir=False) for path, data in items]:
+                future.result()
+    for folder in folders:
+        _fsync_dir(folder)
+
+
+@lru_cache(maxsize=4096)
+def _inside(root: str, folder: str) -> bool:
+    """Whether ``root/folder`` really (after symlinks) lies inside ``root``; cached per folder."""
+    real_root = os.path.realpath(root)
+    real = os.path.realpath(os.path.join(root, folder))
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def safe_relative(root: Path, relative: str) -> str:
+    """``relative`` if it is a plain relative path (no '..', no absolute or drive prefix, no NUL)."""
+    parts = relative.replace("\\", "/").split("/")
+    if "\x00" in relative or relative.startswith(("/", "\\")) or ".." in parts or ":" in parts[0] or "\\" in relative:
+        raise SitegenError(root, None, f"refusing to touch {relative!r}: it is outside {root}")
+    return relative
 
 
 def confined(root: Path, relative: str) -> Path:
@@ -56,11 +97,7 @@ def confined(root: Path, relative: str) -> Path:
     on import's own paths; it guards against a tampered state file naming
     ``../../etc/passwd`` and against symlinked folders leading elsewhere.
     """
-    if "\x00" in relative or relative.startswith(("/", "\\")) or ".." in Path(relative).parts:
-        raise SitegenError(root, None, f"refusing to touch {relative!r}: it is outside {root}")
-    target = root / relative
-    try:
-        target.parent.resolve().relative_to(root.resolve())
-    except ValueError:
-        raise SitegenError(target, None, f"refusing to write: {target.parent} leads outside {root}") from None
-    return target
+    safe_relative(root, relative)
+    if not _inside(str(root), relative.rpartition("/")[0]):
+        raise SitegenError(root / relative, None, f"refusing to write: {relative!r} leads outside {root}")
+    return root / relative
