@@ -40,6 +40,11 @@ RECENT_WEEKS = 53
 #: calendar is not a postage stamp. CSS shrinks it on narrow screens.
 TARGET_WIDTH = 832
 MAX_ZOOM = 2
+#: Never narrower than this (a cell of about 8.5 px): on a phone a year scrolls sideways
+#: inside its box rather than shrinking into specks.
+MIN_ZOOM = 0.85
+#: A sparkline shows at least this many months.
+SPARK_MONTHS = 12
 
 _WEEKDAYS = ((0, "Mon"), (2, "Wed"), (4, "Fri"))
 
@@ -89,7 +94,7 @@ def calendar(days: Iterable[Day], start: date, end: date, url: UrlFor, label: st
 
     parts = [
         f'<svg class="heatmap" role="group" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" '
-        f'width="{round(width * zoom)}" height="{round(height * zoom)}">'
+        f'width="{round(width * zoom)}" height="{round(height * zoom)}" style="min-width:{round(width * MIN_ZOOM)}px">'
     ]
     last_label = -10
     first = date(start.year, start.month, 1)
@@ -160,15 +165,21 @@ def _months(first: date, last: date) -> list[tuple[int, int]]:
 
 
 def sparkline(entries: Sequence[Entry], name: str = "") -> Markup:
-    """Entries per month, one bar a month, from the topic's first entry to its last.
+    """Entries per month, one bar a month, up to the topic's last entry.
 
     The span is the topic's own (the topic page's inputs say nothing about
-    other topics), and the SVG stretches to whatever width the CSS gives it.
+    other topics): from its first entry, or SPARK_MONTHS back from its last
+    when that is shorter (the months before a topic's first entry truly had
+    none of its entries), so a one-month topic is one bar, not a slab. The
+    SVG stretches to whatever width the CSS gives it.
     """
     if not entries:
         return Markup("")
     counts = Counter((entry.date.year, entry.date.month) for entry in entries)
-    months = _months(min(entry.date for entry in entries), max(entry.date for entry in entries))
+    first, last = min(entry.date for entry in entries), max(entry.date for entry in entries)
+    active = _months(first, last)
+    back = last.year * 12 + last.month - SPARK_MONTHS
+    months = _months(min(first, date(back // 12, back % 12 + 1, 1)), last)
     most = max(counts.values())
     peak = min(month for month in months if counts[month] == most)
     height = 24
@@ -182,7 +193,7 @@ def sparkline(entries: Sequence[Entry], name: str = "") -> Markup:
     def month_name(month: tuple[int, int]) -> str:
         return f"{date(month[0], month[1], 1):%b %Y}"
 
-    span = month_name(months[0]) if len(months) == 1 else f"{month_name(months[0])} to {month_name(months[-1])}"
+    span = month_name(active[0]) if len(active) == 1 else f"{month_name(active[0])} to {month_name(active[-1])}"
     prefix = f"{name}: " if name else ""
     label = f"{prefix}{entries_label(len(entries))}, {span}; busiest month {month_name(peak)} ({most})"
     width = len(months) * 4 - 1
