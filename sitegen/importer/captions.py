@@ -93,7 +93,7 @@ def not_colon(ctx: CaptionContext, para: Para) -> Verdict | None:
     """Only lines ending in ':' (headlines never do) can be captions."""
     if not f.ends_colon(para.text) or ctx.decisions[para.index].label in (Label.HEADLINE, Label.LATEST):
         return _no("not_colon")
-    if not f.words(_core(para.text).rstrip(":")):
+    if not f.words(_STAMP_PREFIX_RE.sub("", para.text, count=1).rstrip(":")):
         return _no("not_colon")  # a bare "1900 GMT:" captions nothing
     return None
 

@@ -170,7 +170,10 @@ def load_manifest(site_dir: Path) -> tuple[DumpSpec, ...]:
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise SitegenError(manifest, getattr(exc, "lineno", None), f"invalid TOML: {exc}") from None
+            # Python < 3.14 has no exc.lineno; the message ends "(at line N, column M)".
+            found = re.search(r"at line (\d+)", str(exc))
+            line = getattr(exc, "lineno", None) or (int(found.group(1)) if found else None)
+            raise SitegenError(manifest, line, f"invalid TOML: {exc}") from None
         header_lines = _table_lines(text)
         for name, table in data.items():
             listed.add(name)
