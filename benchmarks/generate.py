@@ -976,7 +976,7 @@ def render_reference_entries(day: SynthDay, starts: list[int]) -> Iterator[tuple
     total = len(day.entries)
     for position, (entry, start) in enumerate(zip(day.entries, starts, strict=True)):
         seq = total - position
-        first = entry.paragraphs[0].text
+        first = entry.paragraphs[0].text if entry.paragraphs else ""
         for label in GMT_LABELS:
             if label and first.startswith(label):
                 first = first[len(label) :]  # "Syria. Text…": the label is not the title

@@ -5,9 +5,9 @@ Usage::
     python benchmarks/reload_latency.py [--entries 10000] [--edits 10] [--template-edits 3] [--json OUT.json]
 
 For two sites, the bundled archive (or the test fixture site while the archive
-is not imported yet) and a large synthetic one (benchmarks/generate.py, with
-its reference entries as the already-imported Markdown), it starts the dev
-server in-process on a free loopback port, opens the day page of a middle
+is not imported yet) and a large synthetic one (raw dumps from
+benchmarks/generate.py, imported by the server's first build), it starts the
+dev server in-process on a free loopback port, opens the day page of a middle
 entry in Debian's Chromium (Playwright), then repeatedly:
 
 * **entry edit**: saves the entry file the way editors do (write a temp file,
@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import sys
@@ -50,7 +49,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "site"
 ENTRY_BUDGET_MS = 300.0
-SLUG_MAX = 80
 
 
 @dataclass
@@ -103,19 +101,11 @@ def bundled_site(work: Path) -> tuple[Path, str]:
 
 
 def synthetic_site(work: Path, entries: int, seed: int) -> tuple[Path, str]:
-    """A generated site whose entries are already Markdown, so the timing is about serving, not importing."""
+    """A generated site of raw dumps; the server's first build imports them, as ``sitegen serve`` would."""
     import generate  # benchmarks/generate.py
 
     site = work / f"synthetic-{entries}"
-    generate.generate_site(site, entries, seed, reference_entries=site / "content" / "entries")
-    shutil.rmtree(site / "content" / "raw")
-    for path in entry_files(site):  # the generator's reference slugs can exceed the contract's 80 characters
-        text = path.read_text(encoding="utf-8")
-        match = re.search(r"(?m)^slug: (.+)$", text)
-        if match and len(match.group(1)) > SLUG_MAX:
-            stem, _, suffix = match.group(1).rpartition("-")
-            short = stem[: SLUG_MAX - len(suffix) - 1].rstrip("-") + "-" + suffix
-            path.write_text(text.replace(match.group(0), f"slug: {short}"), encoding="utf-8")
+    generate.generate_site(site, entries, seed)
     return site, f"synthetic, {entries:,} entries"
 
 
@@ -154,16 +144,17 @@ def measure(server: DevServer, page: Any, saved: float, check: str, timeout_ms: 
 
 def bench_site(site: Path, label: str, browser: Any, edits: int, template_edits: int, timeout: float) -> list[Row]:
     base = add_theme(site)
-    entries = entry_files(site)
-    target = entries[len(entries) // 2]
-    day = "/".join(target.relative_to(site / "content" / "entries").parts[:3]) + "/"
     started = time.perf_counter()
     server = DevServer(site, host="127.0.0.1", port=0, log=lambda message: None)
     server.start()
-    print(f"\n== {label}: {len(entries):,} entry files; first build {time.perf_counter() - started:.2f} s", flush=True)
+    entries = entry_files(site)
+    first = time.perf_counter() - started
+    print(f"\n== {label}: {len(entries):,} entry files; first build (with import) {first:.2f} s", flush=True)
     if server.board.state.problems:
         server.stop()
         raise SystemExit("the site does not build:\n  " + "\n  ".join(server.board.state.problems))
+    target = entries[len(entries) // 2]
+    day = "/".join(target.relative_to(site / "content" / "entries").parts[:3]) + "/"
     rows = [Row(label, "entry edit"), Row(label, "template edit")]
     context = browser.new_context()
     try:
