@@ -43,9 +43,11 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
+    """Every axe-core violation on the page, of any impact."""
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
 
 
 def _describe(violations: list[dict[str, Any]]) -> str:
@@ -86,17 +88,21 @@ def test_dark_mode_screenshot_of_the_day_page(browser: Any, served: str) -> None
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", sorted(PAGES))
+@pytest.mark.parametrize("name", [*sorted(PAGES), "search"])
 def test_axe_reports_no_serious_or_critical_violation(browser: Any, served: str, name: str, scheme: str) -> None:
+    """The issue's bar is no serious or critical violation; the theme's own pages are held to none at all."""
     need_tool(AXE_JS, "axe-core")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     try:
         page = context.new_page()
-        page.goto(served + PAGES[name])
+        page.goto(served + PAGES.get(name, "search/"))
         violations = _axe(page)
     finally:
         context.close()
-    assert violations == [], _describe(violations)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert serious == [], _describe(serious)
+    if name != "search":  # the search page belongs to the search feature
+        assert violations == [], _describe(violations)
 
 
 @pytest.mark.parametrize("name", ["home", "day", "entry", "topics", "year"])
@@ -156,9 +162,10 @@ def test_print_hides_navigation_but_keeps_every_entry(page: Any, served: str) ->
     assert page.locator(".header-search").is_hidden()
     assert page.locator(".pager").first.is_hidden()
     assert page.locator("article.entry").last.is_visible()
-    folder = artifacts_dir()
+    folder = artifacts_dir() / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    page.pdf(path=str(folder / "day-print.pdf"))
+    page.screenshot(path=str(folder / "day-print.png"))
+    page.pdf(path=str(artifacts_dir() / "day-print.pdf"))
 
 
 def test_heatmap_days_are_keyboard_links_with_names(page: Any, served: str) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from sitegen.build import build
 from tests.build.helpers import snapshot
+from tests.conftest import REPO
 from tests.theme.synth import BUSY_DAY, BUSY_ENTRIES, HOSTILE_DAY, HOSTILE_SITE, HOSTILE_TITLE, HOSTILE_TOPIC, make_site
 
 DAY = f"{BUSY_DAY:%Y/%m/%d}/index.html"
@@ -273,3 +274,30 @@ def test_the_synthetic_site_builds_byte_identical_twice(tmp_path: Path, synth_pu
     site = make_site(tmp_path / "again")
     build(site)
     assert snapshot(site / "public") == snapshot(synth_public)
+
+
+def _bundled_day_pages(public: Path) -> list[Path]:
+    return sorted(public.glob("20*/*/*/index.html"))
+
+
+@pytest.fixture(scope="module")
+def bundled(request: pytest.FixtureRequest) -> Path:
+    """The repository's own archive, once it has a site.toml (skipped before that)."""
+    if not (REPO / "site.toml").is_file():
+        pytest.skip("the repository has no site.toml yet, so no bundled archive to build")
+    public: Path = request.getfixturevalue("bundled_public")
+    return public
+
+
+def test_bundled_day_pages_are_light_and_count_their_updates(bundled: Path) -> None:
+    days = _bundled_day_pages(bundled)
+    assert days
+    for path in days:
+        html = path.read_text(encoding="utf-8")
+        page = Doc(html)
+        (data,) = page.json_ld()
+        entries = [a for a in page.find("article") if "lead" not in a["class"].split()]
+        assert len(data["liveBlogUpdate"]) == len(entries), path
+        assets = re.findall(r'(?:href|src)="[^"]*?(static/[^"]+)"', html)
+        weight = len(html.encode()) + sum((bundled / asset).stat().st_size for asset in assets)
+        assert weight < 100_000, (path, weight)
