@@ -236,18 +236,22 @@ def import_dumps(
         seg = segment(decoded.lines)
         _check_recognisable(spec, seg)
         folder_files = scan_day(entries_dir, PurePosixPath(f"{spec.date:%Y/%m/%d}"), owners)
-        taken = taken_by_day.setdefault(spec.date, set())
+        # Slugs in use that day: what dumps imported earlier in this run will
+        # write, and the files of every other dump as they are on disk.
+        new_slugs = taken_by_day.setdefault(spec.date, set())
+        taken = set(new_slugs)
         for day_file in folder_files:
             if day_file.owner != spec.name and day_file.owner not in rendered:
                 taken.update(day_file.slugs)
         drafts = render_dump(spec, seg, tagger, taken)
+        new_slugs.update(draft.slug for draft in drafts)
         rendered.add(spec.name)
         check_conservation(spec.path, decoded.lines, drafts, entries_dir)
         record = DumpRecord(decoded.sha256, inputs, stat.st_size, stat.st_mtime_ns)
         owned = [day_file.rel for day_file in folder_files if day_file.owner == spec.name]
         dump_plan = plan_dump(entries_dir, spec.name, drafts, previous, owned, record, force=force)
         for rel, _why in dump_plan.kept:
-            taken.add(Path(rel).stem.split("-", 1)[-1])
+            new_slugs.add(Path(rel).stem.split("-", 1)[-1])
         summary = DumpSummary(
             spec.name,
             spec.date,
