@@ -69,14 +69,17 @@ def entry_title(segment: Segment) -> str:
     if segment.titled_by_line:
         return segment.headline or ""
     first = segment.blocks[0].text if segment.blocks else ""
-    rest = first[len(segment.headline or "") :].strip()
-    if not rest:
-        rest = segment.blocks[1].text if len(segment.blocks) > 1 else ""
+    texts = [first[len(segment.headline or "") :], *(block.text for block in segment.blocks[1:2])]
+    rest = next((cut for text in texts if _has_words(cut := excerpt(text))), "")
     if segment.stated_title:
         if f.word_count(segment.stated_title) >= 2 or not rest:
             return segment.stated_title
-        return f"{segment.stated_title}: {excerpt(rest)}"
-    return excerpt(rest) if rest.strip() else f"Update at {segment.time}"
+        return f"{segment.stated_title}: {rest}"
+    return rest or f"Update at {segment.time}"
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _media_headline(segment: Segment) -> str | None:
