@@ -26,49 +26,11 @@ from sitegen.importer.segment import segment
 from sitegen.model import Topic
 from sitegen.tagging import Tagger
 
-WORD = st.sampled_from(
-    [
-        "Syria",
-        "Aleppo",
-        "ISIS",
-        "al-Sham",
-        "Regime",
-        "Insurgents",
-        "the",
-        "of",
-        "in",
-        "and",
-        "Video:",
-        "Claimed",
-        "Photos:",
-        "said",
-        "continued",
-        "17",
-        "“Peace”",
-        "Deir",
-        "Ez",
-        "Zor",
-        "Kurds",
-        "—",
-        "&",
-        "*",
-        "_",
-        "#",
-        ">",
-        "[x]",
-        "<b>",
-        "\\",
-        ":::",
-        "1.",
-        "-",
-        "+",
-        "`",
-        "Brahimi",
-        "Talks",
-        "Offensive",
-        "ends.",
-    ]
+_WORDS = (
+    "Syria Aleppo ISIS al-Sham Regime Insurgents the of in and Video: Claimed Photos: said continued 17 “Peace” "
+    "Deir Ez Zor Kurds — & * _ # > [x] <b> \\ ::: 1. - + ` Brahimi Talks Offensive ends."
 )
+WORD = st.sampled_from(_WORDS.split())
 PHRASE = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
 STAMP = st.tuples(st.integers(0, 23), st.integers(0, 59)).map(lambda hm: f"{hm[0]:02d}{hm[1]:02d} GMT:")
 FREE = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30)
