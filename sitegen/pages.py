@@ -125,7 +125,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
     for month_index, month in enumerate(archive.months):
         prev_month = archive.months[month_index - 1] if month_index else None
         next_month = archive.months[month_index + 1] if month_index + 1 < len(archive.months) else None
-        deps = "|".join(_digests(day.entries) for day in month.days)
+        deps = "|".join(_digests(_day_all(day)) for day in month.days)
         deps += f"|{prev_month.url if prev_month else '-'}|{next_month.url if next_month else '-'}"
         pages.append(
             Page(
@@ -159,7 +159,13 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
                 for alias in entry.aliases:
                     target = alias.strip("/") + "/"
                     pages.append(
-                        Page(f"{target}index.html", "html", "redirect.html", {"entry": entry, "page_url": target}, "")
+                        Page(
+                            f"{target}index.html",
+                            "html",
+                            "redirect.html",
+                            {"entry": entry, "page_url": target},
+                            entry.digest,
+                        )
                     )
     counts = "|".join(f"{slug}:{_digests(archive.topic_entries[slug])}" for slug in archive.topics_by_slug)
     pages.append(Page("topics/index.html", "html", "topics.html", {"page_url": "topics/"}, counts))
