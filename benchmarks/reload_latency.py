@@ -18,10 +18,13 @@ entry in Debian's Chromium (Playwright), then repeatedly:
   ``base.html`` (every page is rendered again) and waits for the open page to
   carry it.
 
-Latency is from the moment the save returned to the moment the page shows
-the change; it is split into *detect* (file event + debounce until the
-rebuild starts), *build* (the rebuild, lock included) and *reload* (event to
-the page, reload, render). The budget for an entry edit is 300 ms.
+Latency is from the moment the save returned to the first contentful paint of
+the reloaded page (the page's own timing, so Playwright's polling overhead is
+not counted; what Playwright observed is printed too). It is split into
+*detect* (file event + debounce until the rebuild starts), *build* (the
+rebuild, lock included) and *reload* (event to the page, reload, paint). The
+budget for an entry edit is 300 ms. The machine's load average is printed
+first: on a busy machine every figure is inflated.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Sample:
     detect_ms: float
     build_ms: float
     reload_ms: float
+    observed_ms: float
 
 
 @dataclass
@@ -79,6 +83,7 @@ class Row:
             "detect_median_ms": statistics.median(pick("detect_ms")),
             "build_median_ms": statistics.median(pick("build_ms")),
             "reload_median_ms": statistics.median(pick("reload_ms")),
+            "observed_median_ms": statistics.median(pick("observed_ms")),
         }
 
 
@@ -121,24 +126,42 @@ def add_theme(site: Path) -> Path:
     return base
 
 
-def save(path: Path, text: str) -> float:
-    """Save as vim/IDEs do (temp file + rename); returns the moment the save completed."""
+def save(path: Path, text: str) -> tuple[float, float]:
+    """Save as vim/IDEs do (temp file + rename); returns when the save completed (perf_counter, epoch ms)."""
     temp = path.with_name(f".{path.name}.bench-tmp")
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)
-    return time.perf_counter()
+    return time.perf_counter(), time.time() * 1000
 
 
-def measure(server: DevServer, page: Any, saved: float, check: str, timeout_ms: float) -> Sample:
+#: When the reloaded document first showed content, in epoch ms, by the page's own clock: first
+#: contentful paint, or DOMContentLoaded where Chromium reports no paint timing.
+SHOWN_AT = """() => {
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  const nav = performance.getEntriesByType("navigation")[0];
+  return performance.timeOrigin + (paint ? paint.startTime : nav.domContentLoadedEventEnd);
+}"""
+
+
+def measure(server: DevServer, page: Any, saved: tuple[float, float], check: str, timeout_ms: float) -> Sample:
+    """Wait until the page shows the change, then split the time using the server's and the page's clocks.
+
+    Playwright's own polling adds tens of milliseconds after the page has painted, so the total is
+    taken from the page's paint timing; what Playwright observed is kept as ``observed_ms``.
+    """
+    saved_perf, saved_epoch = saved
     page.wait_for_function(check, timeout=timeout_ms, polling="raf")
-    shown = time.perf_counter()
+    observed = time.perf_counter()
+    shown_epoch = float(page.evaluate(SHOWN_AT))
+    total = shown_epoch - saved_epoch
     started, seconds = server.last_started, server.last_seconds
-    built = started + seconds
+    detect = (started - saved_perf) * 1000
     return Sample(
-        total_ms=(shown - saved) * 1000,
-        detect_ms=max(0.0, started - saved) * 1000,
+        total_ms=total,
+        detect_ms=max(0.0, detect),
         build_ms=seconds * 1000,
-        reload_ms=max(0.0, shown - built) * 1000,
+        reload_ms=max(0.0, total - detect - seconds * 1000),
+        observed_ms=(observed - saved_perf) * 1000,
     )
 
 
@@ -190,7 +213,8 @@ def print_row(row: Row) -> None:
     print(
         f"  {row.kind:<14} n={s['n']:<3} median {s['median_ms']:7.0f} ms  p90 {s['p90_ms']:7.0f} ms  "
         f"(min {s['min_ms']:.0f}, max {s['max_ms']:.0f}); median split: detect {s['detect_median_ms']:.0f} + "
-        f"build {s['build_median_ms']:.0f} + reload {s['reload_median_ms']:.0f} ms",
+        f"build {s['build_median_ms']:.0f} + reload {s['reload_median_ms']:.0f} ms; "
+        f"as Playwright saw it: median {s['observed_median_ms']:.0f} ms",
         flush=True,
     )
 

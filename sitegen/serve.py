@@ -9,10 +9,13 @@ How the pieces fit:
   re-renders only pages whose inputs changed (an entry edit → that entry, its
   day and its indexes; a template → everything). Dumps are imported only when
   something under ``content/raw`` changed, which keeps an entry edit fast.
-* A build rewrites files in the output folder one by one, so the server holds
-  a readers-writer lock: each request reads its whole file under the read
-  lock, and a rebuild holds the write lock. A request made during a rebuild
-  waits for it; a half-committed site is never served. A failed build commits
+* Requests are not held up by rebuilds (a template change on a large site
+  takes a while, a no-op rebuild after an import too): the build stages every
+  file and renames it into place, so a file read at any moment is complete,
+  the last good version or the new one, never half-written. What a commit
+  can briefly show is a *missing* file (renamed out before its successor is
+  renamed in, or not written yet), so a request that finds nothing while a
+  build runs waits for that build and looks again. A failed build commits
   nothing, so the last good site stays online.
 * The reload client (``/__sitegen/reload.js``, plus a server-sent event
   stream) is injected into HTML responses only, never written to disk, so
@@ -57,8 +60,8 @@ PREFIX = "/__sitegen/"
 CLIENT_PATH = PREFIX + "reload.js"
 EVENTS_PATH = PREFIX + "events"
 STATUS_PATH = PREFIX + "status"
-#: How long a request waits for a rebuild before it gets a 503 (bounded, never forever).
-READ_WAIT = 300.0
+#: How long a request that found nothing waits for the build in progress before a 503 (bounded).
+BUILD_WAIT = 300.0
 #: Event streams send a comment this often (to notice closed tabs) and end after MAX_STREAM;
 #: the browser reconnects by itself.
 KEEPALIVE = 15.0
@@ -94,41 +97,29 @@ CLIENT_JS = """\
 """.replace("__EVENTS__", EVENTS_PATH)
 
 
-class RWLock:
-    """Many readers or one writer; a waiting writer goes first, so rebuilds are not starved by traffic."""
+class BuildGate:
+    """One build at a time (the watcher's and the first one), and a way to wait until none runs."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
+        self._building = False
 
     @contextmanager
-    def read(self, timeout: float = READ_WAIT) -> Iterator[None]:
+    def building(self) -> Iterator[None]:
         with self._cond:
-            if not self._cond.wait_for(lambda: not (self._writing or self._writers_waiting), timeout):
-                raise TimeoutError("the rebuild is taking too long")
-            self._readers += 1
+            self._cond.wait_for(lambda: not self._building)
+            self._building = True
         try:
             yield
         finally:
             with self._cond:
-                self._readers -= 1
+                self._building = False
                 self._cond.notify_all()
 
-    @contextmanager
-    def write(self) -> Iterator[None]:
+    def wait_idle(self, timeout: float = BUILD_WAIT) -> bool:
+        """Block while a build runs; False if it still runs after ``timeout``."""
         with self._cond:
-            self._writers_waiting += 1
-            self._cond.wait_for(lambda: not (self._writing or self._readers))
-            self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
+            return self._cond.wait_for(lambda: not self._building, timeout)
 
 
 @dataclass(frozen=True)
@@ -223,7 +214,7 @@ class DevServer:
         self.user_base_url = base_url
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
         self.base_path = self._site_path(urlsplit(base_url).path if base_url else None)
-        self.lock = RWLock()
+        self.gate = BuildGate()
         self.board = StateBoard()
         self._import_pending = True
         self._warnings: set[str] = set()
@@ -283,7 +274,7 @@ class DevServer:
         base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
         stream = io.StringIO()
         started = self.last_started = time.perf_counter()
-        with self.lock.write():
+        with self.gate.building():
             outcome = self._build(base_url, run_import, Progress(quiet=True, stream=stream))
             failing = bool(self.board.state.problems)
             if isinstance(outcome, BuildResult):
@@ -346,44 +337,57 @@ class DevServer:
     # -- serving ----------------------------------------------------------------------------
 
     def respond(self, raw_path: str) -> Response:
-        """The response for a GET of ``raw_path`` (path and query): a file of the output folder, or 404."""
+        """The response for a GET of ``raw_path`` (path and query): a file of the output folder, or 404.
+
+        The token is read before the file: a page may carry an older token than its content (one
+        extra reload), never a newer one (a missed reload).
+        """
         parts = urlsplit(raw_path)
         path, query = unquote(parts.path), (f"?{parts.query}" if parts.query else "")
         base = self.base_path
         if path in ("/", base.rstrip("/")) and path != base:
             return Response(302, location=base + query)
         segments = [segment for segment in path[len(base) :].split("/") if segment]
-        unsafe = not path.startswith(base) or "\x00" in path or "\\" in path or bool({".", ".."} & set(segments))
-        try:
-            with self.lock.read():
-                if unsafe:
-                    return self._not_found()
-                root = self.out_dir.resolve()
-                target = root.joinpath(*segments).resolve()
-                if target.is_dir() and target.is_relative_to(root):
-                    if not path.endswith("/"):
-                        return Response(301, location=base + "/".join(map(quote, segments)) + "/" + query)
-                    target = (target / "index.html").resolve()
-                if not target.is_relative_to(root) or not target.is_file():  # e.g. a symlink pointing out
-                    return self._not_found()
-                body, token = target.read_bytes(), self.board.state.token
-        except TimeoutError:
-            return Response(503, b"the site is still rebuilding; try again\n")
-        except OSError:
-            return Response(404, b"not found\n")  # removed between the check and the read: a race with the OS
-        kind = content_type(target.name)
-        return Response(200, inject(body, token) if kind.startswith("text/html") else body, kind)
+        if not path.startswith(base) or "\x00" in path or "\\" in path or {".", ".."} & set(segments):
+            return self._not_found(self.board.state.token)
+        token, folder_url = self.board.state.token, base + "/".join(map(quote, segments)) + "/" + query
+        found = self._lookup(segments, path.endswith("/"), folder_url)
+        if found is None:  # perhaps mid-commit: look again once the build in progress is done
+            if not self.gate.wait_idle():
+                return Response(503, b"the site is still rebuilding; try again\n")
+            token = self.board.state.token
+            found = self._lookup(segments, path.endswith("/"), folder_url)
+        if found is None:
+            return self._not_found(token)
+        if isinstance(found, Response):
+            return found
+        kind = content_type(found[0].name)
+        return Response(200, inject(found[1], token) if kind.startswith("text/html") else found[1], kind)
 
-    def _not_found(self) -> Response:
-        """The site's own 404.html with status 404, or a stand-in while no build has succeeded (read lock held)."""
-        state = self.board.state
+    def _lookup(self, segments: list[str], slash: bool, folder_url: str) -> Response | tuple[Path, bytes] | None:
+        """The file at ``segments`` inside the output folder (never outside it), a redirect, or None."""
+        root = self.out_dir.resolve()
+        target = root.joinpath(*segments).resolve()
+        if target.is_dir() and target.is_relative_to(root):
+            if not slash:
+                return Response(301, location=folder_url)
+            target = (target / "index.html").resolve()
+        if not target.is_relative_to(root):  # e.g. a symlink pointing out of the output folder
+            return None
+        try:
+            return target, target.read_bytes()
+        except OSError:
+            return None
+
+    def _not_found(self, token: str) -> Response:
+        """The site's own 404.html with status 404, or a stand-in while no build has succeeded yet."""
         page = (self.out_dir / "404.html").resolve()
-        if page.is_relative_to(self.out_dir.resolve()) and page.is_file():
+        if page.is_relative_to(self.out_dir.resolve()):
             with suppress(OSError):
-                return Response(404, inject(page.read_bytes(), state.token), "text/html; charset=utf-8")
-        problems = html.escape("\n".join(state.problems) or "no page here")
+                return Response(404, inject(page.read_bytes(), token), "text/html; charset=utf-8")
+        problems = html.escape("\n".join(self.board.state.problems) or "no page here")
         body = f"<!DOCTYPE html><title>sitegen</title><body><h1>Not found</h1><pre>{problems}</pre></body>"
-        return Response(404, inject(body.encode(), state.token), "text/html; charset=utf-8")
+        return Response(404, inject(body.encode(), token), "text/html; charset=utf-8")
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -1,4 +1,4 @@
-"""Rebuild on change, errors and recovery, the event stream, and the readers-writer lock (no browser)."""
+"""Rebuild on change, errors and recovery, the event stream, and requests during builds (no browser)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 import sitegen.serve
 from sitegen.build import BuildResult
 from sitegen.errors import SitegenError
-from sitegen.serve import EVENTS_PATH, RWLock
+from sitegen.serve import EVENTS_PATH, BuildGate
 from sitegen.theme import builtin_themes_dir
 from tests.serve.conftest import DAY, ENTRY, WAIT, Running, save_by_rename, wait_until
 
@@ -82,7 +82,8 @@ def test_an_entry_edit_reaches_its_day_entry_and_topic_pages(running: Running, f
     edit(fixture_site, "Reports are circulating", "Witnesses confirm")
     wait_until(day_shows(running, "Witnesses confirm"), what="the edit on the day page")
     assert "Witnesses confirm" in running.get(f"/{DAY}islamic-state-of-iraq-bombings-tonight/").text
-    assert token_of(running.get(f"/{DAY}").text) != token_of(before.text)
+    old = token_of(before.text)  # the new content may be read just before its token is published:
+    wait_until(lambda: token_of(running.get(f"/{DAY}").text) != old, what="the new token")  # one more reload
     result = running.server.last_result
     assert result is not None
     assert 0 < result.written < pages.pages / 2, "an entry edit re-renders its pages, not the whole site"
@@ -253,62 +254,81 @@ def test_only_raw_dump_changes_run_the_importer(
     assert calls[-1] is False
 
 
-def test_a_request_during_a_rebuild_waits_for_it(
-    running: Running, fixture_site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def held_build(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the next builds wait for ``release`` after setting ``building``, to look at the server meanwhile."""
     real_build = sitegen.serve.build
-    building = threading.Event()
+    building, release = threading.Event(), threading.Event()
 
-    def slow_build(*args: Any, **options: Any) -> BuildResult:
+    def held(*args: Any, **options: Any) -> BuildResult:
         building.set()
-        time.sleep(0.5)
+        release.wait(WAIT)
         return real_build(*args, **options)
 
-    monkeypatch.setattr(sitegen.serve, "build", slow_build)
-    edit(fixture_site, "Reports are circulating", "Waited for")
+    monkeypatch.setattr(sitegen.serve, "build", held)
+    return building, release
+
+
+def test_requests_during_a_rebuild_get_the_last_good_page(
+    running: Running, fixture_site: Path, held_build: tuple[threading.Event, threading.Event]
+) -> None:
+    building, release = held_build
+    state = running.server.board.state
+    edit(fixture_site, "Reports are circulating", "Held edit")
     assert building.wait(WAIT)
-    page = running.get(f"/{DAY}")  # sent while the build sleeps: must come back with the new site
+    page = running.get(f"/{DAY}")  # the build is held: this must not wait for it
+    assert not release.is_set()
     assert page.status == 200
-    assert "Waited for" in page.text
+    assert "Reports are circulating" in page.text
+    assert page.text.rstrip().endswith("</html>")
+    release.set()
+    running.wait_for_build(state)
+    assert "Held edit" in running.get(f"/{DAY}").text
 
 
-def test_rwlock_writer_excludes_readers_and_goes_first() -> None:
-    lock = RWLock()
-    order: list[str] = []
-    reader_in = threading.Event()
-    release_reader = threading.Event()
+def test_a_page_missing_during_a_build_is_looked_up_again_after_it(
+    running: Running, fixture_site: Path, held_build: tuple[threading.Event, threading.Event]
+) -> None:
+    """A page not committed yet (or renamed out mid-commit) must not be a 404 while the build runs."""
+    building, release = held_build
+    (fixture_site / ENTRY).with_name("04-new.md").write_text(
+        "---\ntitle: Brand New\ndate: 2014-01-08\nseq: 4\nkind: entry\nslug: brand-new\ntags: [isis]\n---\n\nNew.\n"
+    )
+    assert building.wait(WAIT)
+    answers: list[int] = []
+    request = threading.Thread(target=lambda: answers.append(running.get(f"/{DAY}brand-new/").status))
+    request.start()
+    request.join(0.3)
+    assert answers == [], "the request should wait for the build in progress"
+    release.set()
+    request.join(WAIT)
+    assert answers == [200]
 
-    def first_reader() -> None:
-        with lock.read():
-            reader_in.set()
-            release_reader.wait(WAIT)
-            order.append("reader 1 out")
 
-    def writer() -> None:
-        with lock.write():
-            order.append("writer")
+def test_builds_run_one_at_a_time() -> None:
+    gate = BuildGate()
+    inside: list[int] = []
+    overlaps: list[int] = []
 
-    def late_reader() -> None:
-        with lock.read():
-            order.append("reader 2")
+    def one_build() -> None:
+        with gate.building():
+            inside.append(1)
+            if len(inside) > 1:
+                overlaps.append(len(inside))
+            time.sleep(0.02)
+            inside.pop()
 
-    threads = [threading.Thread(target=first_reader)]
-    threads[0].start()
-    assert reader_in.wait(WAIT)
-    threads.append(threading.Thread(target=writer))
-    threads[1].start()
-    time.sleep(0.1)  # the writer is now waiting
-    threads.append(threading.Thread(target=late_reader))
-    threads[2].start()
-    time.sleep(0.1)
-    assert order == []  # the late reader queues behind the waiting writer
-    release_reader.set()
+    threads = [threading.Thread(target=one_build) for _ in range(8)]
+    for thread in threads:
+        thread.start()
     for thread in threads:
         thread.join(WAIT)
-    assert order == ["reader 1 out", "writer", "reader 2"]
+    assert overlaps == []
+    assert gate.wait_idle(0)
 
 
-def test_rwlock_read_wait_is_bounded() -> None:
-    lock = RWLock()
-    with lock.write(), pytest.raises(TimeoutError), lock.read(timeout=0.05):
-        pass
+def test_waiting_for_a_build_is_bounded() -> None:
+    gate = BuildGate()
+    with gate.building():
+        assert gate.wait_idle(0.05) is False
+    assert gate.wait_idle(0.05) is True
