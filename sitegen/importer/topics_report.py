@@ -22,7 +22,7 @@ from sitegen.topics import load_topics
 
 ENTRIES_DIR = Path("content") / "entries"
 SUGGESTIONS = 25
-_PARTICLE = r"(?:al|as|ash|ad|an|ar|at|az|el|ez|bin|ibn|abu|de|of|the|and)"
+_PARTICLE = r"(?:al|as|ash|ad|an|ar|at|az|el|ez|bin|ibn|abu|de|of|for|the|and)"
 _CAP_WORD = r"(?:(?:al|as|ash|ad|an|ar|at|az|el|ez)-)?[A-Z][\w’'.-]*"
 #: A run of capitalised words, with Arabic particles and "of" between them.
 _NAME = re.compile(rf"{_CAP_WORD}(?:[ -](?:{_PARTICLE}[ -])?{_CAP_WORD})*")
@@ -50,38 +50,56 @@ def load_entries(site_dir: Path) -> tuple[list[Entry], list[str]]:
     return entries, problems
 
 
+def body_text(entry: Entry) -> str:
+    """The entry's body as plain dump text (Markdown escapes and lost-media fences removed)."""
+    return "\n".join(unescape(line) for line in entry.body.split("\n") if not line.startswith(":::"))
+
+
 def entry_text(entry: Entry) -> str:
-    body = "\n".join(unescape(line) for line in entry.body.split("\n") if not line.startswith(":::"))
-    return f"{entry.title}\n{body}"
+    return f"{entry.title}\n{body_text(entry)}"
 
 
-def _names(text: str) -> set[str]:
-    found = set()
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]['\"’”)]*\s+|\n\s*|[\"“‘(]\s*)$")
+
+
+def _names(text: str) -> tuple[set[str], set[str]]:
+    """Capitalised names in ``text``, and those of them seen somewhere other than a sentence start."""
+    found: set[str] = set()
+    mid_sentence: set[str] = set()
     for match in _NAME.finditer(text):
         name = re.sub(r"(?:’s|'s|[.'’-])+$", "", match.group())
         words = name.split()
         while words and words[0] in _STOP:
             words = words[1:]
-        if words:
-            found.add(" ".join(words))
-    return found
+        if not words:
+            continue
+        name = " ".join(words)
+        found.add(name)
+        if not _SENTENCE_START.search(text[max(0, match.start() - 4) : match.start()]):
+            mid_sentence.add(name)
+    return found, mid_sentence
 
 
 def suggestions(texts: list[str], tagger: Tagger, limit: int = SUGGESTIONS) -> list[tuple[str, int]]:
-    """Frequent capitalised names no topic covers, with the number of entries naming them."""
-    lower_words: set[str] = set()
+    """Frequent capitalised names no topic covers, with the number of entries naming them.
+
+    A single word only counts if it is capitalised somewhere other than at the
+    start of a sentence ("Barzeh" yes, "While" no).
+    """
     counts: Counter[str] = Counter()
+    mid_sentence: set[str] = set()
     for text in texts:
-        lower_words.update(word for word in re.findall(r"\b[a-z][a-z’'-]+\b", text))
-        counts.update(_names(text))
-    too_common = len(texts) / 2 if len(texts) >= 10 else len(texts) + 1
+        names, mid = _names(text)
+        counts.update(names)
+        mid_sentence |= mid
+    # A name in a fifth of all entries is too general to be a useful topic ("Syria").
+    too_common = max(0.2 * len(texts), 10)
     out: list[tuple[str, int]] = []
     for name, count in counts.most_common():
         if count < 2 or len(out) >= limit:
             break
-        single = " " not in name
-        if single and (name.lower() in lower_words or len(name) < 3):
-            continue  # an ordinary word capitalised at the start of a sentence
+        if " " not in name and (name not in mid_sentence or len(name) < 3):
+            continue
         if count > too_common or tagger.covers(name):
             continue
         out.append((name, count))
@@ -94,6 +112,8 @@ def topics_report(site_dir: Path) -> str:
     tagger = tagger_for(topics)
     entries, problems = load_entries(site_dir)
     texts = [entry_text(entry) for entry in entries]
+    # Names come from bodies only: headlines capitalise every word.
+    bodies = [body_text(entry) for entry in entries]
     now: Counter[str] = Counter()
     in_files: Counter[str] = Counter()
     for entry, text in zip(entries, texts, strict=True):
@@ -112,7 +132,7 @@ def topics_report(site_dir: Path) -> str:
     if unknown:
         lines.append(f"  tags in entry files with no topic: {', '.join(unknown)}")
     lines.append("")
-    found = suggestions(texts, tagger)
+    found = suggestions(bodies, tagger)
     if found:
         lines.append("Frequent names no topic covers yet (entries naming them):")
         width = max(len(name) for name, _ in found)
