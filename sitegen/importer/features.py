@@ -13,7 +13,7 @@ from functools import lru_cache
 
 #: ``1655 GMT:`` at the start of a paragraph (the older format's entry start).
 #: The punctuation after GMT is usually ':' but typos (``2130 GMT"``) occur.
-STAMP_RE = re.compile(r"""^(?P<hh>[01]\d|2[0-3]):?(?P<mm>[0-5]\d)\s*GMT\s*[:;"”]""")
+STAMP_RE = re.compile(r"""^(?P<hh>[01]\d|2[0-3]):?(?P<mm>[0-5]\d)\s*GMT\s*(?:[:;"”.]|[-–—](?=\s))""")
 #: A stamp glued to the end of the previous paragraph: "…the regime.1655 GMT: …".
 GLUED_STAMP_RE = re.compile(r"""(?<=[.!?"”’)\]])[ \t]*(?=(?:[01]\d|2[0-3]):?[0-5]\d\s*GMT\s*[:;"”])""")
 #: ``UPDATE 2100 GMT:``: a timestamped update inside the lead or an entry.

@@ -103,6 +103,8 @@ _EMBED_REMNANT_RE = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _LINK_RE = re.compile(r"^(?:See\s+also\b|[•·▪◦‣►]\s*|[-–—*]\s+\S)", re.IGNORECASE)
+#: "1. Ceasefire Across Syria", "(2) …": an item of a numbered list, never a headline.
+_LIST_ITEM_RE = re.compile(r"^\(?\d{1,3}[.)]\s+\S")
 _FEATURE_LABEL_RE = re.compile(r"^[A-Z][A-Z ]*\bFEATURES?\s*:?\s*$")
 _HTML_REMNANT_RE = re.compile(r"\bbr\s*/?>\s*$")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -220,6 +222,11 @@ def latest_target(state: State, para: Para) -> Decision | None:
     return None
 
 
+def list_item(state: State, para: Para) -> Decision | None:
+    """A numbered list item is body text, however capitalised ("2 Swedish Journalists Freed" is not one)."""
+    return Decision(Label.TEXT, "list_item") if _LIST_ITEM_RE.match(para.text) else None
+
+
 def prelude(state: State, para: Para) -> Decision | None:
     """Above the lead's first paragraph, title-like lines are page title and feature links."""
     return Decision(Label.TEXT, "prelude") if para.index < state.lead_start else None
@@ -298,6 +305,7 @@ STRUCTURE_RULES: tuple[tuple[str, Rule], ...] = (
     ("embed_remnant", embed_remnant),
     ("related_link", related_link),
     ("latest_target", latest_target),
+    ("list_item", list_item),
     ("prelude", prelude),
     ("sentence_end", sentence_end),
     ("colon_end", colon_end),

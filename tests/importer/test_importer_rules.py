@@ -209,3 +209,31 @@ def test_deictic_media_and_long_sentence() -> None:
 def test_a_bare_stamp_captions_nothing() -> None:
     ctx = caption_ctx(["2130 GMT:", "The toll:"], GMT_FORMAT)
     assert c.not_colon(ctx, ctx.paras[0]) == c.Verdict(False, "not_colon")
+
+
+def test_numbered_list_items_are_never_headlines() -> None:
+    s = state(["Lead.", "", "1. Ceasefire Across Syria", "", "Body."])
+    assert r.list_item(s, s.paras[1]) == r.Decision(r.Label.TEXT, "list_item")
+    s = state(["Lead.", "", "2 Swedish Journalists Freed", "", "Body."])
+    assert r.list_item(s, s.paras[1]) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "headline"),
+    [
+        ("1655 GMT: Untitled entry text", "1655 GMT:"),
+        ('2130 GMT" A typo for the colon.', '2130 GMT"'),
+        ("16:55 GMT: With a colon in the time.", "16:55 GMT:"),
+        ("1655 GMT - A dash.", "1655 GMT -"),
+        ("1735 GMT: Political Prisoner Watch. Hague has called on Iran…", "1735 GMT: Political Prisoner Watch."),
+        ("0530 GMT: Another chink in Mubarak's armor. More text.", "0530 GMT:"),
+    ],
+)
+def test_gmt_entry_headlines(line: str, headline: str) -> None:
+    seg = segment(["Page title", line, "1200 GMT: Another entry."])
+    assert seg.entries[0].headline == headline
+
+
+def test_invalid_times_are_not_stamps() -> None:
+    assert f.STAMP_RE.match("2575 GMT: no such time") is None
+    assert f.STAMP_RE.match("1655 GMTX") is None
