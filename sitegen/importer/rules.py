@@ -125,7 +125,9 @@ def same_headline(a: str, b: str, ratio: float = 0.85) -> bool:
 
 def is_chrome(text: str) -> bool:
     """Page furniture: navigation, section labels, photo credits, map fallbacks."""
-    return bool(_CHROME_RE.match(text)) or bool(_HTML_REMNANT_RE.search(text))
+    if _CHROME_RE.match(text):
+        return True
+    return text.rstrip().endswith(">") and bool(_HTML_REMNANT_RE.search(text))
 
 
 def is_link(text: str) -> bool:
@@ -134,6 +136,10 @@ def is_link(text: str) -> bool:
 
 
 def is_embed_remnant(text: str) -> bool:
+    # Cheap test first: every remnant pattern has one of these in it.
+    lowered = text.lower()
+    if not any(mark in lowered for mark in ("map", "vimeo", "youtube", "twitter", "flickr", "photo", "image", "(@")):
+        return False
     return bool(_EMBED_REMNANT_RE.search(text))
 
 
