@@ -21,10 +21,13 @@ the link alone does not say it.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -38,6 +41,8 @@ DEV_PATH = "/__sitegen/"
 RELOAD_MARKERS = ("__sitegen", "livereload", "EventSource")
 #: Files searched for DEV_PATH (the rest are binary: images, Pagefind's index).
 TEXT_SUFFIXES = frozenset({".html", ".htm", ".xml", ".js", ".mjs", ".css", ".txt", ".json", ".svg", ""})
+#: Pages one worker process parses at a time (parsing dominates check's time).
+PAGES_PER_TASK = 200
 #: Pages nobody needs to reach through links.
 UNLINKED = frozenset({"404.html"})
 #: Attributes that hold one URL, by tag.
@@ -134,6 +139,8 @@ class Site:
         self.base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
         self.files = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
         self.dirs = {posixpath.dirname(f) for f in self.files}
+        #: Root-relative and absolute links resolve the same from every page: resolve each once.
+        self._resolved: dict[str, tuple[str, str] | str | None] = {}
 
     def url_of(self, rel: str) -> str:
         """The absolute URL a host serves ``rel`` at (``a/index.html`` → ``…/a/``)."""
@@ -142,6 +149,13 @@ class Site:
 
     def resolve(self, page: str, link: str) -> tuple[str, str] | str | None:
         """(file, fragment) for an internal link, a reason when it is broken, None when it is not ours."""
+        if not link.startswith(("/", "http:", "https:")):
+            return self._resolve(page, link)
+        if link not in self._resolved:
+            self._resolved[link] = self._resolve(page, link)
+        return self._resolved[link]
+
+    def _resolve(self, page: str, link: str) -> tuple[str, str] | str | None:
         parts = urlsplit(urljoin(self.url_of(page), link))
         if parts.scheme not in ("http", "https") or parts.netloc != self.host:
             return None
@@ -160,38 +174,87 @@ class Site:
         return rel, unquote(parts.fragment)
 
 
-def _check_links(site: Site, pages: dict[str, ParsedPage]) -> Iterable[str]:
-    for rel, page in pages.items():
-        for link, _ in page.links:
-            if not link or link.startswith(("mailto:", "tel:", "javascript:", "data:")):
-                continue
-            found = site.resolve(rel, link)
-            if found is None:
-                continue
-            if isinstance(found, str):
-                yield f"{rel}: {link}" + ("" if found == "no such file" else f" ({found})")
-                continue
+@dataclass
+class PageReport:
+    """One HTML page, checked on its own: what is left needs every page (anchors, reachability)."""
+
+    rel: str
+    problems: list[str]
+    #: Pages its <a href> links lead to: the edges of the reachability search.
+    follows: list[str]
+    #: (link, target page, id) for every ``page#id`` link, checked once all ids are known.
+    fragments: list[tuple[str, str, str]]
+    ids: set[str]
+    redirect: bool
+
+
+_SKIPPED = ("mailto:", "tel:", "javascript:", "data:")
+
+
+def scan_page(site: Site, rel: str, html: str) -> PageReport:
+    """Parse one page and check what it alone can tell: links to missing files, dev-server leftovers."""
+    page = parse_page(html)
+    report = PageReport(rel, [], [], [], page.ids, page.redirect)
+    for link, follow in page.links:
+        found = None if not link or link.startswith(_SKIPPED) else site.resolve(rel, link)
+        if isinstance(found, str):
+            report.problems.append(f"{rel}: {link}" + ("" if found == "no such file" else f" ({found})"))
+        elif found is not None:
             target, fragment = found
-            checkable = fragment and fragment != "top" and not fragment.startswith(":~:") and target in pages
-            if checkable and fragment not in pages[target].ids:
+            if follow:
+                report.follows.append(target)
+            if fragment and fragment != "top" and not fragment.startswith(":~:"):
+                report.fragments.append((link, target, fragment))
+    if DEV_PATH in html:
+        report.problems.append(f"{rel}: {DEV_PATH} (dev server leftover)")
+    report.problems += [f"{rel}: {script} (live-reload script)" for script in page.dev_scripts]
+    return report
+
+
+_WORKER_SITE: Site | None = None
+
+
+def _init_worker(site: Site) -> None:
+    global _WORKER_SITE
+    _WORKER_SITE = site
+
+
+def _scan_files(out_dir: Path, rels: list[str]) -> list[PageReport]:
+    assert _WORKER_SITE is not None
+    return [scan_page(_WORKER_SITE, rel, (out_dir / rel).read_text("utf-8", errors="replace")) for rel in rels]
+
+
+def scan_pages(site: Site, out_dir: Path, rels: list[str]) -> list[PageReport]:
+    """Scan every page, in worker processes when there are many: parsing is most of check's time."""
+    workers = min(os.cpu_count() or 1, len(rels) // PAGES_PER_TASK)
+    if workers < 2:
+        _init_worker(site)
+        return _scan_files(out_dir, rels)
+    chunks = [rels[start : start + PAGES_PER_TASK] for start in range(0, len(rels), PAGES_PER_TASK)]
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(site,)) as pool:
+        return [report for chunk in pool.map(partial(_scan_files, out_dir), chunks) for report in chunk]
+
+
+def _check_fragments(reports: dict[str, PageReport]) -> Iterable[str]:
+    for rel, report in reports.items():
+        for link, target, fragment in report.fragments:
+            if target in reports and fragment not in reports[target].ids:
                 yield f"{rel}: {link} (no element with id '{fragment}')"
 
 
-def _check_reachable(site: Site, pages: dict[str, ParsedPage]) -> Iterable[str]:
-    if "index.html" not in pages:
+def _check_reachable(reports: dict[str, PageReport]) -> Iterable[str]:
+    if "index.html" not in reports:
         yield "index.html: missing (there is no home page)"
         return
     seen = {"index.html"}
     queue = deque(["index.html"])
     while queue:
-        rel = queue.popleft()
-        for link, follow in pages[rel].links:
-            found = site.resolve(rel, link) if follow else None
-            if isinstance(found, tuple) and found[0] in pages and found[0] not in seen:
-                seen.add(found[0])
-                queue.append(found[0])
-    for rel, page in pages.items():
-        if rel not in seen and rel not in UNLINKED and not page.redirect and not rel.startswith("pagefind/"):
+        for target in reports[queue.popleft()].follows:
+            if target in reports and target not in seen:
+                seen.add(target)
+                queue.append(target)
+    for rel, report in reports.items():
+        if rel not in seen and rel not in UNLINKED and not report.redirect and not rel.startswith("pagefind/"):
             yield f"{rel}: not reachable from the home page"
 
 
@@ -250,15 +313,16 @@ def _check_redirects(site: Site, out_dir: Path) -> Iterable[str]:
                 yield f"_redirects: {fields[1]}" + ("" if found == "no such file" else f" ({found})")
 
 
-def _check_leftovers(site: Site, out_dir: Path, pages: dict[str, ParsedPage]) -> Iterable[str]:
+def _check_leftovers(site: Site, out_dir: Path) -> Iterable[str]:
+    """Dev-server files, and its URL prefix in text files other than pages (scan_page checks those)."""
     marker = DEV_PATH.encode()
     for rel in sorted(site.files):
         if rel.startswith(DEV_PATH.strip("/") + "/"):
             yield f"{rel}: dev server file"
+        elif rel.endswith((".html", ".htm")):
+            continue
         elif posixpath.splitext(rel)[1] in TEXT_SUFFIXES and marker in (out_dir / rel).read_bytes():
             yield f"{rel}: {DEV_PATH} (dev server leftover)"
-        for script in pages[rel].dev_scripts if rel in pages else ():
-            yield f"{rel}: {script} (live-reload script)"
 
 
 def check_site(site_dir: Path, out_dir: Path, *, base_url: str | None = None) -> list[str]:
@@ -267,16 +331,14 @@ def check_site(site_dir: Path, out_dir: Path, *, base_url: str | None = None) ->
         raise SitegenError(out_dir, None, "no built site here", "run 'sitegen build' first, or pass --out DIR")
     url = base_url if base_url is not None else load_config(site_dir).base_url
     site = Site(out_dir, url)
-    pages = {
-        rel: parse_page((out_dir / rel).read_text(encoding="utf-8", errors="replace"))
-        for rel in sorted(site.files)
-        if rel.endswith((".html", ".htm"))
-    }
+    pages = sorted(rel for rel in site.files if rel.endswith((".html", ".htm")))
+    reports = {report.rel: report for report in scan_pages(site, out_dir, pages)}
     problems = [
-        *_check_links(site, pages),
-        *_check_reachable(site, pages),
+        *(problem for report in reports.values() for problem in report.problems),
+        *_check_fragments(reports),
+        *_check_reachable(reports),
         *_check_xml(site, out_dir),
         *_check_redirects(site, out_dir),
-        *_check_leftovers(site, out_dir, pages),
+        *_check_leftovers(site, out_dir),
     ]
     return list(dict.fromkeys(problems))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import serve
+from sitegen import check, serve
 from sitegen.build import build
 from sitegen.check import DEV_PATH, check_site
 from sitegen.cli import main
@@ -123,3 +123,15 @@ def test_the_bundled_archive_passes(request: pytest.FixtureRequest) -> None:
         pytest.skip("the repository has no site.toml yet")
     public: Path = request.getfixturevalue("bundled_public")
     assert check_site(public.parent, public) == []
+
+
+def test_worker_processes_find_the_same_problems(built_fixture: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big sites are parsed in a process pool; it must report exactly what one process does."""
+    shutil.rmtree(built_fixture / "2014/02/01/aleppo-again")
+    day = built_fixture / "2014/01/08/index.html"
+    day.write_bytes(serve.inject(day.read_bytes(), "token"))
+    alone = check_site(built_fixture.parent, built_fixture)
+    monkeypatch.setattr(check, "PAGES_PER_TASK", 2)
+    monkeypatch.setattr(check.os, "cpu_count", lambda: 4)
+    pooled = check_site(built_fixture.parent, built_fixture)
+    assert pooled == alone and len(alone) > 5
