@@ -37,7 +37,7 @@ from sitegen.topics import TOPICS_PATH, load_topics
 __all__ = ["DumpSummary", "ImportReport", "changed_dumps", "dumps_changed", "import_dumps", "topics_report"]
 
 #: Bump when import's output for the same input changes, so ``build`` re-imports.
-IMPORTER_VERSION = "1"
+IMPORTER_VERSION = "2"
 ENTRIES_DIR = Path("content") / "entries"
 
 

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 
-#: Always escaped wherever they occur: inline syntax (code, emphasis, links,
-#: autolinks, the escape character itself).
-_INLINE = re.compile(r"([\\`*_\[\]<])")
+#: Escaped wherever they occur: code, emphasis, links and the escape character.
+#: ``_`` between two letters or digits cannot start or end emphasis ("al_Sham"),
+#: and ``<`` only matters before what could open a tag or an autolink, so those
+#: stay as they are: the file keeps the dump's words verbatim.
+_INLINE = re.compile(r"([\\`*\[\]]|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?]))")
 #: ``&`` only matters before something that looks like an entity (``&amp;``).
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 #: Block syntax that only matters at the start of a line.
