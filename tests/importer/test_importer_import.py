@@ -289,3 +289,17 @@ def test_the_committed_archive_is_what_import_writes(make_site: MakeSite) -> Non
     site = make_site({p.name: p.read_bytes() for p in raw.glob("*.txt")}, (raw / "dumps.toml").read_text())
     import_dumps(site, echo=quiet)
     assert snapshot(site / ENTRIES) == snapshot(REPO / ENTRIES)
+
+
+def test_no_word_of_any_corpus_dump_is_missing_from_the_markdown(make_site: MakeSite) -> None:
+    """Every word of every real dump appears verbatim in the Markdown files of its day."""
+    import re
+
+    dumps = sorted((FIXTURES / "corpus").glob("*/*.txt"))
+    site = make_site({f"2015-01-{day:02d}.txt": path.read_bytes() for day, path in enumerate(dumps, 1)})
+    import_dumps(site, echo=quiet)
+    for day, path in enumerate(dumps, 1):
+        markdown = "".join(p.read_text("utf-8") for p in (site / ENTRIES / f"2015/01/{day:02d}").glob("*.md"))
+        words = set(re.findall(r"\w+", path.read_text("utf-8")))
+        missing = {word for word in words if word not in markdown}
+        assert not missing, f"{path.name}: {sorted(missing)[:10]}"
