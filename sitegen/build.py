@@ -22,6 +22,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.content import ENTRIES_DIR, SourceFile, load_content, read_entry_files
 from sitegen.errors import SitegenError
 from sitegen.incremental import (
+    SEARCH_PREFIX,
     EntryHtml,
     add_search,
     cached_parser,
@@ -163,7 +164,9 @@ def build(
             recover(out_dir)  # drop the half-staged build; the previous site was never touched
             raise
         commit(out_dir, plan.staged, plan.removed)
-        meta = {"inputs": inputs, **({"search": search[0]} if search else {})}
+        # A build whose search index was skipped (Pagefind unavailable) is not "current": the next one retries.
+        indexed = config.search == "off" or any(path.startswith(SEARCH_PREFIX) for path in plan.records)
+        meta = {"inputs": inputs if indexed else "", **({"search": search[0]} if search else {})}
         cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)

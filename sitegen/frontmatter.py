@@ -219,7 +219,27 @@ def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
     )
 
 
+#: Strings YAML writes plain (unquoted) and reads back as the same string. Checked
+#: against yaml.safe_dump by a property test; anything else goes through PyYAML.
+_PLAIN = re.compile(r"[A-Za-z][\w ,.'’‘“”()?!/&%;+—–-]*")
+_PLAIN_RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
+
+
 def _scalar(value: Any) -> str:
+    """One YAML scalar, as ``yaml.safe_dump`` would write it, without its cost for the common cases."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if (
+        isinstance(value, str)
+        and _PLAIN.fullmatch(value)
+        and not value.endswith((" ", ":"))
+        and ": " not in value
+        and " #" not in value
+        and value.lower() not in _PLAIN_RESERVED
+    ):
+        return value
     dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
     return dumped.removesuffix("\n...\n").rstrip("\n")
 

@@ -12,8 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from sitegen.build import build
+
+# Shared CI machines stall now and then; a slow example is not a failure.
+settings.register_profile("sitegen", deadline=None)
+settings.load_profile("sitegen")
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -62,3 +62,13 @@ def test_any_front_matter_round_trips(title: str, body: str, tags: list[str]) ->
     assert entry.tags == tuple(tags)
     expected = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     assert entry.body.strip("\n") == expected or not body.strip()
+
+
+@given(st.one_of(st.text(), st.from_regex(r"[A-Za-z][\w ,.'’“”()?!&-]{0,40}", fullmatch=True), st.integers()))
+def test_the_fast_scalar_writer_matches_pyyaml_exactly(value: object) -> None:
+    import yaml
+
+    from sitegen.frontmatter import _scalar
+
+    expected = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
+    assert _scalar(value) == expected.removesuffix("\n...\n").rstrip("\n")
