@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed
 from sitegen.progress import Progress
+from sitegen.render import long_date
 
 #: Where the index goes in the output folder; build prunes and commits this prefix.
 OUTPUT_PREFIX = "pagefind/"
@@ -82,11 +83,6 @@ _TIME = re.compile(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d)')
 _CHIP = re.compile(r'<a class="chip\b')
 _IN_CONTEXT = re.compile(r'class="in-context"')
 _DAY_PATH = re.compile(r"^(\d{4})/(\d\d)/(\d\d)/")
-
-
-def long_date(day: date) -> str:
-    """'Saturday 1 February 2014': how the archive writes a day (as render.long_date)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def annotate(html: str, path: str) -> str:
@@ -410,7 +406,7 @@ def index_search(
     except PagefindUnavailable as exc:
         if config.search == "required":
             raise BuildFailed(f'search = "required" but {exc}; {HINT}') from None
-        kept = "the previous search index is kept" if previous_key else "the site has no search index"
+        kept = "the previous search index is kept" if _index_present(read) else "the site has no search index"
         progress.warn(f"search not indexed: {exc}; {kept}; {HINT}")
         return None
     progress.stage("search", f"{len(entry_pages):,} entries indexed")

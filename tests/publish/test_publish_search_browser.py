@@ -141,3 +141,16 @@ def test_search_page_says_when_there_is_no_index(
     page.goto(serve(fixture_site / "public") + "search/?q=Aleppo")
     page.wait_for_selector(".search-unavailable")
     assert page.inner_text("#search-status").startswith("Search is not available")
+
+
+def test_an_archive_without_entries_says_there_is_nothing_to_search(
+    tmp_path: Path, serve: Callable[[Path], str], page: Any
+) -> None:
+    from sitegen.scaffold import new_site
+
+    new_site(tmp_path / "empty")
+    set_search(tmp_path / "empty", "required")
+    build(tmp_path / "empty")
+    assert (tmp_path / "empty/public/pagefind/pagefind-entry.json").is_file()
+    page.goto(serve(tmp_path / "empty/public") + "search/?q=Aleppo")
+    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('There are no')")

@@ -147,10 +147,30 @@ async function run(debounce) {
   say(results.length ? `${results.length} ${results.length === 1 ? "entry" : "entries"} found${what}.` : `No entries found${what}.`);
 }
 
+// The index's entry file says whether there is an index at all, and whether it has
+// any pages: Pagefind itself throws asynchronously (and never settles) on an empty one.
+async function indexState() {
+  const url = new URL("pagefind-entry.json", new URL(root.dataset.pagefind, window.location.href));
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return "missing";
+    const entry = await response.json();
+    return Object.keys(entry.languages || {}).length ? "ready" : "empty";
+  } catch (error) {
+    return "missing";
+  }
+}
+
 async function start() {
   const params = fromUrl();
   say("Loading the search index…");
+  const state = await indexState();
+  if (state === "empty") {
+    say("There are no entries to search yet.");
+    return;
+  }
   try {
+    if (state !== "ready") throw new Error("no index");
     pagefind = await import(root.dataset.pagefind);
     await pagefind.options({ excerptLength: 30 });
     await pagefind.init();
@@ -161,14 +181,15 @@ async function start() {
     return;
   }
   await fillFilters(params);
+  const guarded = (debounce) => run(debounce).catch((error) => say(`Search failed: ${error.message || error}`));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run(false);
+    guarded(false);
   });
-  input.addEventListener("input", () => run(true));
-  for (const select of [topic, year, sort]) select.addEventListener("change", () => run(false));
-  more.addEventListener("click", () => showMore());
-  await run(false);
+  input.addEventListener("input", () => guarded(true));
+  for (const select of [topic, year, sort]) select.addEventListener("change", () => guarded(false));
+  more.addEventListener("click", () => showMore().catch((error) => say(`Search failed: ${error.message || error}`)));
+  await guarded(false);
 }
 
 start();
