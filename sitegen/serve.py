@@ -40,6 +40,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -162,6 +163,16 @@ class StateBoard:
 
 
 @dataclass(frozen=True)
+class BuildRecord:
+    """One rebuild: when it started (``time.perf_counter``), how long it took, what set it off."""
+
+    started: float
+    seconds: float
+    changed: frozenset[Path]
+    result: BuildResult | None  # None: it failed
+
+
+@dataclass(frozen=True)
 class Response:
     status: int
     body: bytes = b""
@@ -218,10 +229,9 @@ class DevServer:
         self.board = StateBoard()
         self._import_pending = True
         self._warnings: set[str] = set()
-        #: The last successful build; when the last rebuild started (perf_counter) and how long it took.
+        #: The last successful build, and the latest builds (for the log, tests and benchmarks).
         self.last_result: BuildResult | None = None
-        self.last_started = 0.0
-        self.last_seconds = 0.0
+        self.history: deque[BuildRecord] = deque(maxlen=100)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
             self.httpd = _HTTPServer((host, port), _Handler, family, self)
@@ -256,7 +266,11 @@ class DevServer:
         self.rebuild(frozenset())
 
     def stop(self) -> None:
-        """Stop watching and serving; open event streams end so browsers are not left hanging."""
+        """Stop watching and serving, after the build in progress; open event streams end at once."""
+        if not self.gate.wait_idle(0):
+            self.log(
+                "waiting for the build in progress to finish; Ctrl-C again quits at once (safely: builds are atomic)"
+            )
         self.watcher.stop()
         self.board.close()
         self.httpd.shutdown()
@@ -269,12 +283,12 @@ class DevServer:
     def rebuild(self, changed: frozenset[Path]) -> SiteState:
         """Build once and publish the outcome; never raises, so one bad save cannot end the session."""
         raw = self.site_dir / "content" / "raw"
-        run_import = self._import_pending or any(path.is_relative_to(raw) for path in changed)
-        base_path = self.base_path if self.user_base_url else self._site_path(None)
-        base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
         stream = io.StringIO()
-        started = self.last_started = time.perf_counter()
         with self.gate.building():
+            started = time.perf_counter()
+            run_import = self._import_pending or any(path.is_relative_to(raw) for path in changed)
+            base_path = self.base_path if self.user_base_url else self._site_path(None)
+            base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
             outcome = self._build(base_url, run_import, Progress(quiet=True, stream=stream))
             failing = bool(self.board.state.problems)
             if isinstance(outcome, BuildResult):
@@ -286,11 +300,14 @@ class DevServer:
             else:
                 self._import_pending = run_import  # a failed import is retried with the next build
                 self.board.publish(outcome, reload=False)
-        self.last_seconds = time.perf_counter() - started
+            seconds = time.perf_counter() - started
+            self.history.append(
+                BuildRecord(started, seconds, changed, outcome if isinstance(outcome, BuildResult) else None)
+            )
         if isinstance(outcome, BuildResult):
             what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
             self.log(
-                f"{'rebuilt' if changed else 'built'} in {self.last_seconds:.2f}s: {outcome.written} written, "
+                f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {outcome.written} written, "
                 f"{outcome.removed} removed" + (f" ({what})" if what else "")
             )
         else:

@@ -168,7 +168,7 @@ class Watcher:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop watching and wait for a running ``on_change`` to return."""
+        """Stop watching and wait for a running ``on_change`` (a build) to return."""
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
@@ -176,7 +176,7 @@ class Watcher:
         if self.observer.is_alive():
             self.observer.join(timeout=5)
         if self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=60)
+            self._thread.join()
 
     def _watch_dir(self, folder: Path) -> None:
         """Watch ``content/`` or ``themes/`` recursively once it exists (a new site may lack ``themes/``),
