@@ -22,7 +22,6 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.content import ENTRIES_DIR, SourceFile, load_content, read_entry_files
 from sitegen.errors import SitegenError
 from sitegen.incremental import (
-    SEARCH_PREFIX,
     EntryHtml,
     add_search,
     cached_parser,
@@ -38,7 +37,7 @@ from sitegen.output import commit, recover
 from sitegen.pages import plan_pages
 from sitegen.progress import Progress
 from sitegen.render import Renderer
-from sitegen.search import index_search
+from sitegen.search import index_search, pagefind_version
 from sitegen.theme import Theme, find_theme, fingerprint_files
 from sitegen.topics import load_topics
 
@@ -85,7 +84,8 @@ def code_fingerprint() -> str:
 
 def site_fingerprint(config: SiteConfig, theme: Theme, topics: tuple[Topic, ...]) -> str:
     """Hash of every site-wide input: a change here re-renders every page."""
-    parts = [code_fingerprint(), repr(config), fingerprint_files(theme.template_dirs), repr(topics)]
+    theme_files = fingerprint_files(theme.template_dirs + theme.static_dirs)
+    parts = [code_fingerprint(), repr(config), theme_files, repr(topics), pagefind_version()]
     return hashlib.sha256("\0".join([*parts, markdown_fingerprint()]).encode()).hexdigest()
 
 
@@ -164,9 +164,8 @@ def build(
             recover(out_dir)  # drop the half-staged build; the previous site was never touched
             raise
         commit(out_dir, plan.staged, plan.removed)
-        # A build whose search index was skipped (Pagefind unavailable) is not "current": the next one retries.
-        indexed = config.search == "off" or any(path.startswith(SEARCH_PREFIX) for path in plan.records)
-        meta = {"inputs": inputs if indexed else "", **({"search": search[0]} if search else {})}
+        # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
+        meta = {"inputs": inputs if search.current else "", **({"search": search.key} if search.key else {})}
         cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)

@@ -24,6 +24,7 @@ from sitegen.output import stage_dir, stage_file
 from sitegen.pages import Page
 from sitegen.progress import Progress
 from sitegen.render import Renderer
+from sitegen.search import SearchIndex
 
 SEARCH_PREFIX = "pagefind/"
 
@@ -152,24 +153,17 @@ def render_changed(
 
 
 def add_search(
-    plan: RenderPlan,
-    search: tuple[str, dict[str, bytes]] | None,
-    previous: Mapping[str, OutputRecord],
-    out_dir: Path,
+    plan: RenderPlan, search: SearchIndex, previous: Mapping[str, OutputRecord], out_dir: Path
 ) -> RenderPlan:
-    """Stage the search index with the pages and list what to prune.
-
-    ``search`` None means the index is still current: its files are kept as they are.
-    """
+    """Stage the search index with the pages and list what to prune."""
     staged, records = list(plan.staged), dict(plan.records)
-    if search is None:
+    if search.files is None:
         records.update({path: rec for path, rec in previous.items() if path.startswith(SEARCH_PREFIX)})
     else:
-        key, files = search
-        for path, data in files.items():
+        for path, data in search.files.items():
             sha = hashlib.sha256(data).hexdigest()
             record = previous.get(path)
-            records[path] = OutputRecord(key, sha, len(data))
+            records[path] = OutputRecord(search.key or "", sha, len(data))
             if record is None or record.sha != sha or not _on_disk(out_dir, path, record):
                 stage_file(out_dir, path, data)
                 staged.append(path)

@@ -35,6 +35,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -382,32 +383,44 @@ def _index_present(read: Callable[[str], bytes]) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class SearchIndex:
+    """What the search stage decided, for the build to stage and remember."""
+
+    #: The index key to remember; None when nothing was indexed this time.
+    key: str | None
+    #: The bundle's files; None means "keep whatever index is on disk".
+    files: dict[str, bytes] | None
+    #: False when Pagefind could not run: the kept index may be stale, so the next build retries.
+    current: bool
+
+
 def index_search(
     config: SiteConfig,
     entry_pages: Sequence[str],
     read: Callable[[str], bytes],
     previous_key: str | None,
     progress: Progress,
-) -> tuple[str, dict[str, bytes]] | None:
-    """Return (key, files) for the search index, or None to keep the previous index.
+) -> SearchIndex:
+    """Index the entry pages with Pagefind, or say why the previous index stays.
 
     ``entry_pages`` are output paths of entry permalink pages, ``read(path)``
-    gives a page's final bytes, and ``previous_key`` is what this function
-    returned last time, so an unchanged set of pages is not indexed again.
+    gives a page's final bytes, and ``previous_key`` is the key of the index on
+    disk, so an unchanged set of pages is not indexed again.
     """
     if config.search == "off":
-        return ("off", {})  # no files: the build prunes any index a previous build wrote
+        return SearchIndex("off", {}, current=True)  # no files: the build prunes any old index
     key = search_key(entry_pages, read)
     if key == previous_key and _index_present(read):
         progress.stage("search", "index unchanged")
-        return None
+        return SearchIndex(key, None, current=True)
     try:
         files = build_index(entry_pages, read, progress)
     except PagefindUnavailable as exc:
         if config.search == "required":
             raise BuildFailed(f'search = "required" but {exc}; {HINT}') from None
         kept = "the previous search index is kept" if _index_present(read) else "the site has no search index"
-        progress.warn(f"search not indexed: {exc}; {kept}; {HINT}")
-        return None
+        progress.warn(f"search not indexed: {exc}; {kept}; the next build tries again; {HINT}")
+        return SearchIndex(None, None, current=False)
     progress.stage("search", f"{len(entry_pages):,} entries indexed")
-    return key, files
+    return SearchIndex(key, files, current=True)
