@@ -33,6 +33,7 @@ import io
 import json
 import mimetypes
 import os
+import re
 import signal
 import socket
 import sys
@@ -67,6 +68,8 @@ BUILD_WAIT = 300.0
 #: the browser reconnects by itself.
 KEEPALIVE = 15.0
 MAX_STREAM = 3600.0
+#: A content-hashed asset name, ``style.1a2b3c4d5e.css`` (sitegen.assets.hashed_name).
+HASHED = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+$")
 
 CLIENT_JS = """\
 (function () {
@@ -178,6 +181,8 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     location: str | None = None
+    #: Only content-hashed theme assets may be cached: their URL changes with their bytes.
+    cache: str = "no-store"
 
 
 def inject(html: bytes, token: str) -> bytes:
@@ -378,8 +383,12 @@ class DevServer:
             return self._not_found(token)
         if isinstance(found, Response):
             return found
-        kind = content_type(found[0].name)
-        return Response(200, inject(found[1], token) if kind.startswith("text/html") else found[1], kind)
+        name, body = found[0].name, found[1]
+        kind = content_type(name)
+        if kind.startswith("text/html"):
+            return Response(200, inject(body, token), kind)
+        hashed = segments[:1] == ["static"] and HASHED.search(name)
+        return Response(200, body, kind, cache="max-age=31536000, immutable" if hashed else "no-store")
 
     def _lookup(self, segments: list[str], slash: bool, folder_url: str) -> Response | tuple[Path, bytes] | None:
         """The file at ``segments`` inside the output folder (never outside it), a redirect, or None."""
@@ -479,7 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Cache-Control", "no-store")  # a reload must fetch the new CSS too
+        self.send_header("Cache-Control", response.cache)  # pages never come from the cache
         if response.location:
             self.send_header("Location", response.location)
         self.end_headers()

@@ -26,6 +26,7 @@ import os
 import threading
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -161,6 +162,9 @@ class Watcher:
 
     def start(self) -> None:
         """Begin watching; changes made after this returns are reported."""
+        # watchdog warns when it adds a watch twice for a folder tree created at once (an import
+        # writing a year of day folders); it is harmless and would bury the rebuild messages.
+        warnings.filterwarnings("ignore", r"Callback with id .* already exists", RuntimeWarning, r"watchdog\.")
         self.observer.schedule(self._handler, str(self.site_dir), recursive=False, event_filter=EVENT_TYPES)
         for name in WATCHED_DIRS:
             self._watch_dir(self.site_dir / name)

@@ -64,6 +64,9 @@ def test_only_html_gets_the_client(running: Running, fixture_site: Path) -> None
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/css")
     assert response.body == (fixture_site / "public" / "static" / css).read_bytes()
+    assert "immutable" in response.headers["cache-control"], "a content-hashed asset may be cached"
+    assert running.get(f"/{DAY}").headers["cache-control"] == "no-store"
+    assert running.get("/feed.xml").headers["cache-control"] == "no-store"
     feed = running.get("/feed.xml")
     assert feed.status == 200
     assert b"__sitegen" not in feed.body
