@@ -105,6 +105,14 @@ def bundled_site(work: Path) -> tuple[Path, str]:
     return site, label
 
 
+def search_off(site: Path) -> Path:
+    """Turn Pagefind off in the site's copy, to see what indexing adds to a rebuild."""
+    toml = site / "site.toml"
+    lines = [line for line in toml.read_text(encoding="utf-8").splitlines() if not line.startswith("search")]
+    toml.write_text("\n".join([*lines, 'search = "off"']) + "\n", encoding="utf-8")
+    return site
+
+
 def synthetic_site(work: Path, entries: int, seed: int) -> tuple[Path, str]:
     """A generated site of raw dumps; the server's first build imports them, as ``sitegen serve`` would."""
     import generate  # benchmarks/generate.py
@@ -153,7 +161,7 @@ def measure(server: DevServer, page: Any, path: Path, saved: tuple[float, float]
     page.wait_for_function(check, timeout=timeout * 1000, polling="raf")
     observed = time.perf_counter()
     total = float(page.evaluate(SHOWN_AT)) - saved_epoch
-    record = next(r for r in server.history if r.started >= saved_perf - 1 and Path(os.path.abspath(path)) in r.changed)
+    record = next(r for r in server.history if r.started >= saved_perf and Path(os.path.abspath(path)) in r.changed)
     detect = (record.started - saved_perf) * 1000
     return Sample(
         total_ms=total,
@@ -237,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one reload")
     parser.add_argument("--keep", type=Path, help="build the sites here and keep them (default: a temp folder)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--search-off", action="store_true", help='set search = "off" in the sites (no Pagefind run per rebuild)'
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing (apt-get install -y chromium)")
@@ -251,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         sites = [bundled_site(work)]
         if args.entries:
             sites.append(synthetic_site(work, args.entries, args.seed))
+        if args.search_off:
+            sites = [(search_off(site), f"{label}, search off") for site, label in sites]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
