@@ -82,6 +82,12 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def bytecode_dir(site_dir: Path) -> Path:
+    folder = site_dir / CACHE_DIR / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def site_fingerprint(config: SiteConfig, theme: Theme, topics: tuple[Topic, ...]) -> str:
     """Hash of every site-wide input: a change here re-renders every page."""
     theme_files = fingerprint_files(theme.template_dirs + theme.static_dirs)
@@ -155,7 +161,7 @@ def build(
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
         pages, assets, html = plan_pages(archive, config), collect_assets(theme), EntryHtml(cache)
-        renderer = Renderer(config, archive, theme, assets.urls, html)
+        renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         try:
             rendered = render_changed(pages, assets.files, renderer, html, fingerprint, previous, out_dir, progress)
             search = index_search(config, entry_pages(pages), reader(out_dir), cache.meta("search"), progress)

@@ -1,4 +1,4 @@
-"""The versioned build cache in ``<site>/.sitegen/cache.sqlite``.
+"""The versioned build cache in ``<site>/.sitegen/cache-<output folder hash>.sqlite``.
 
 It remembers, between builds: each entry file's parsed front matter and
 rendered HTML (keyed by content digest plus the Markdown fingerprint), each
@@ -10,6 +10,7 @@ trusted past a check.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import os
 import sqlite3
@@ -68,8 +69,9 @@ class BuildCache:
     def __init__(self, site_dir: Path, out_dir: Path) -> None:
         folder = site_dir / CACHE_DIR
         folder.mkdir(exist_ok=True)
-        self.path = folder / "cache.sqlite"
         self.scope = str(out_dir.resolve())
+        # One cache per output folder, so `sitegen serve` (its own folder) and `sitegen build` don't evict each other.
+        self.path = folder / f"cache-{hashlib.sha256(self.scope.encode()).hexdigest()[:12]}.sqlite"
         self.discarded = ""
         self.pid = os.getpid()
         try:

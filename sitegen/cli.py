@@ -31,7 +31,7 @@ Start with 'sitegen new DIR', put dumps in DIR/content/raw/, then run
 """
 
 
-def _common(parser: argparse.ArgumentParser, *, out: bool = True) -> None:
+def _common(parser: argparse.ArgumentParser, *, out: bool = True, out_default: str = "SITE/public") -> None:
     parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
     if out:
         parser.add_argument(
@@ -76,7 +76,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the site, serve it, watch content/, themes/ and site.toml, rebuild on change "
         "and reload open browser pages. Binds to 127.0.0.1 unless --host says otherwise.",
     )
-    _common(serve)
+    _common(serve, out_default="SITE/.sitegen/preview, so public/ never holds localhost links")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--poll", action="store_true", help="poll for changes (for file systems without events)")
@@ -128,7 +128,9 @@ def cmd_import(args: argparse.Namespace, progress: Progress) -> int:
 def cmd_serve(args: argparse.Namespace, progress: Progress) -> int:
     from sitegen.serve import serve
 
-    code: int = serve(args.site, _out(args), host=args.host, port=args.port, base_url=args.base_url, poll=args.poll)
+    # The preview is built for http://HOST:PORT/, so it goes to its own folder, never into public/.
+    out: Path = args.out if args.out is not None else args.site / ".sitegen" / "preview"
+    code: int = serve(args.site, out, host=args.host, port=args.port, base_url=args.base_url, poll=args.poll)
     return code
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sitegen import parallel
 from sitegen.cache import BuildCache, OutputRecord
-from sitegen.frontmatter import parse_entry
+from sitegen.content import parse_file
 from sitegen.markdown import markdown_fingerprint, render_markdown
 from sitegen.model import Entry
 from sitegen.output import stage_dir, stage_file
@@ -29,14 +29,14 @@ from sitegen.search import SearchIndex
 SEARCH_PREFIX = "pagefind/"
 
 
-def cached_parser(known: Mapping[str, Entry]) -> Callable[[bytes, Path, PurePosixPath], Entry]:
-    """A drop-in for ``parse_entry`` that reuses the parse of identical bytes."""
+def cached_parser(known: Mapping[str, Entry]) -> Callable[[bytes, Path, str], Entry]:
+    """A drop-in for ``parse_file`` that reuses the parse of identical bytes at the same path."""
 
-    def parse(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
+    def parse(raw: bytes, root: Path, rel: str) -> Entry:
         entry = known.get(hashlib.sha256(raw).hexdigest())
-        if entry is not None and entry.path == rel:
+        if entry is not None and str(entry.path) == rel:
             return entry
-        return parse_entry(raw, path, rel)
+        return parse_file(raw, root, rel)
 
     return parse
 

@@ -45,6 +45,7 @@ class Renderer:
         theme: Theme,
         asset_urls: Mapping[str, str],
         entry_html: Callable[[Entry], str],
+        bytecode_dir: Path | None = None,
     ) -> None:
         self.config = config
         self.archive = archive
@@ -56,6 +57,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Compiled templates are reused across builds: compiling them costs more than a small rebuild.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
         base_path = config.base_path
 

@@ -261,7 +261,8 @@ def test_a_deleted_output_file_is_restored_by_the_next_build(fixture_site: Path)
 def test_a_corrupt_cache_is_discarded_not_trusted(fixture_site: Path) -> None:
     build(fixture_site)
     expected = snapshot(fixture_site / "public")
-    (fixture_site / ".sitegen" / "cache.sqlite").write_bytes(b"this is not a database" * 100)
+    (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
+    cache.write_bytes(b"this is not a database" * 100)
     result = build(fixture_site)
     assert any("cache" in warning for warning in result.warnings)
     assert snapshot(fixture_site / "public") == expected
