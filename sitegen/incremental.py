@@ -131,13 +131,15 @@ def render_changed(
         else:
             dirty.append(job)
 
+    made: set[str] = set()  # per process: forked workers each get their own copy
+
     def produce(job: _Job) -> tuple[str, OutputRecord, bool]:
         data = job.data if job.data is not None else renderer.render(job.page)  # type: ignore[arg-type]
         sha = hashlib.sha256(data).hexdigest()
         record = previous.get(job.path)
         same = record is not None and record.sha == sha and _on_disk(out_dir, job.path, record)
         if not same:
-            stage_file(out_dir, job.path, data)
+            stage_file(out_dir, job.path, data, made)
         return job.path, OutputRecord(job.key, sha, len(data)), not same
 
     if len(dirty) >= parallel.PARALLEL_MIN:

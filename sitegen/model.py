@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import PurePosixPath
 
 #: What a slug, tag or topic key may look like: it becomes a URL path segment
@@ -54,14 +55,14 @@ class Entry:
         """The dump this entry came from ('' for entries written by hand)."""
         return self.source.rsplit(":", 1)[0] if self.source else ""
 
-    @property
+    @cached_property
     def url(self) -> str:
-        """Site-relative URL of the entry's permalink page."""
-        return f"{self.date:%Y/%m/%d}/{self.slug}/"
+        """Site-relative URL of the entry's permalink page (cached: templates ask for it often)."""
+        return f"{self.day_url}{self.slug}/"
 
-    @property
+    @cached_property
     def day_url(self) -> str:
-        return f"{self.date:%Y/%m/%d}/"
+        return f"{self.date.year:04d}/{self.date.month:02d}/{self.date.day:02d}/"
 
 
 @dataclass(frozen=True)

@@ -50,12 +50,23 @@ def safe_relpath(path: str) -> str:
     return path
 
 
-def stage_file(out_dir: Path, rel: str, data: bytes) -> None:
-    """Write one new output into the staging folder (safe to call from worker processes)."""
-    target = stage_dir(out_dir) / safe_relpath(rel)
+def _ensure_dir(folder: str, made: set[str]) -> None:
+    """mkdir -p, once per folder per process: at 50k pages the repeated calls cost seconds."""
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+
+
+def stage_file(out_dir: Path, rel: str, data: bytes, made: set[str] | None = None) -> None:
+    """Write one new output into the staging folder (safe to call from worker processes).
+
+    ``made`` remembers folders already created, so a caller writing many files skips repeated mkdirs.
+    """
+    target = os.path.join(stage_dir(out_dir), safe_relpath(rel))
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        _ensure_dir(os.path.dirname(target), made if made is not None else set())
+        with open(target, "wb") as handle:
+            handle.write(data)
     except OSError as exc:
         raise BuildFailed(f"could not write {rel}: {exc.strerror or exc}; the previous site is untouched") from None
 
@@ -116,17 +127,18 @@ def commit(out_dir: Path, staged: Iterable[str], removed: Iterable[str]) -> None
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(journal_tmp, _sibling(out_dir, "journal"))
+        made: set[str] = set()
         for rel in staged:
-            target = out_dir / rel
-            if target.exists() or target.is_symlink():
-                (backup / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, backup / rel)
+            target = os.path.join(out_dir, rel)
+            if os.path.lexists(target):
+                _ensure_dir(os.path.dirname(os.path.join(backup, rel)), made)
+                os.replace(target, os.path.join(backup, rel))
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(stage / rel, target)
+                _ensure_dir(os.path.dirname(target), made)
+            os.replace(os.path.join(stage, rel), target)
         for rel in removed:
-            (backup / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(out_dir / rel, backup / rel)
+            _ensure_dir(os.path.dirname(os.path.join(backup, rel)), made)
+            os.replace(os.path.join(out_dir, rel), os.path.join(backup, rel))
     except OSError as exc:
         recover(out_dir)
         raise BuildFailed(
