@@ -312,3 +312,21 @@ def test_incremental_builds_follow_leads_and_redirect_targets(tmp_path: Path, ch
     clean = copy_site(incremental, tmp_path / "clean")
     build(clean)
     assert snapshot(incremental / "public") == snapshot(clean / "public")
+
+
+def test_a_cache_from_another_version_is_discarded_not_trusted(fixture_site: Path) -> None:
+    import sqlite3
+
+    build(fixture_site)
+    expected = snapshot(fixture_site / "public")
+    (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE name = 'version'")
+        db.execute("UPDATE outputs SET sha = 'forged'")
+    edit_entry(fixture_site)
+    result = build(fixture_site)
+    assert any("another sitegen version" in warning for warning in result.warnings)
+    clean = copy_site(fixture_site, fixture_site.parent / "clean")
+    build(clean)
+    assert snapshot(fixture_site / "public") == snapshot(clean / "public")
+    assert snapshot(fixture_site / "public") != expected
