@@ -14,8 +14,8 @@ import pytest
 
 from sitegen.build import build
 from sitegen.frontmatter import dump_entry
-from tests.build.helpers import snapshot
 from tests.conftest import FIXTURE_SITE, copy_site
+from tests.spine.helpers import snapshot
 
 pytestmark = pytest.mark.slow
 

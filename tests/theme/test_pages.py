@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from sitegen.build import build
-from tests.build.helpers import snapshot
 from tests.conftest import REPO
+from tests.spine.helpers import snapshot
 from tests.theme.synth import BUSY_DAY, BUSY_ENTRIES, HOSTILE_DAY, HOSTILE_SITE, HOSTILE_TITLE, HOSTILE_TOPIC, make_site
 
 DAY = f"{BUSY_DAY:%Y/%m/%d}/index.html"

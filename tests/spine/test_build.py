@@ -12,8 +12,8 @@ import pytest
 from sitegen import parallel
 from sitegen.build import build
 from sitegen.errors import BuildFailed, SitegenError
-from tests.build.helpers import mtimes, snapshot
 from tests.conftest import FIXTURE_SITE, copy_site
+from tests.spine.helpers import mtimes, snapshot
 
 DAY1 = "2014/01/08/index.html"
 

@@ -9,7 +9,7 @@ import pytest
 
 from sitegen.errors import BuildFailed
 from sitegen.output import recover, safe_relpath, write_all
-from tests.build.helpers import snapshot
+from tests.spine.helpers import snapshot
 
 
 class Killed(BaseException):

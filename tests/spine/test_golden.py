@@ -1,7 +1,7 @@
 """The golden site: the fixture site's whole build, file by file, against a stored copy.
 
 When a change to the theme or the renderer is intended, regenerate it with
-``SITEGEN_REGOLD=1 .venv/bin/pytest tests/build/test_golden.py`` and review the diff.
+``SITEGEN_REGOLD=1 .venv/bin/pytest tests/spine/test_golden.py`` and review the diff.
 """
 
 from __future__ import annotations
