@@ -20,7 +20,6 @@ from sitegen.errors import Problem, SitegenError
 from sitegen.model import KINDS, SLUG_MAX, SLUG_RE, Entry
 
 REQUIRED = ("title", "date", "seq", "kind", "slug")
-OPTIONAL = ("time", "tags", "latest", "source", "draft", "aliases", "summary")
 #: The order keys are written in: the contract's order, so diffs stay small.
 KEY_ORDER = ("title", "date", "time", "seq", "kind", "slug", "tags", "latest", "source", "draft", "aliases", "summary")
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")

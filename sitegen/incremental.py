@@ -24,9 +24,8 @@ from sitegen.output import stage_dir, stage_file
 from sitegen.pages import Page
 from sitegen.progress import Progress
 from sitegen.render import Renderer
+from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
 from sitegen.search import SearchIndex
-
-SEARCH_PREFIX = "pagefind/"
 
 
 def cached_parser(known: Mapping[str, Entry]) -> Callable[[bytes, Path, str], Entry]:
@@ -160,7 +159,7 @@ def add_search(
     """Stage the search index with the pages and list what to prune."""
     staged, records = list(plan.staged), dict(plan.records)
     if search.files is None:
-        records.update({path: rec for path, rec in previous.items() if path.startswith(SEARCH_PREFIX)})
+        records.update({path: rec for path, rec in previous.items() if path.startswith(SEARCH_OUTPUT)})
     else:
         for path, data in search.files.items():
             sha = hashlib.sha256(data).hexdigest()

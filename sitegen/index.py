@@ -113,11 +113,9 @@ def _day(day: date, entries: list[Entry]) -> Day:
         items = list(group)
         leads = [entry for entry in items if entry.kind == "lead"]
         rest = [entry for entry in items if entry.kind != "lead"]
-        sections.append(Section(dump=dump, lead=leads[0] if leads else None, entries=tuple(reversed(rest))))
-        # A second lead in one dump is shown as an ordinary entry rather than dropped.
-        if len(leads) > 1:
-            extra = tuple(sorted(leads[1:], key=chronological_key, reverse=True))
-            sections[-1] = Section(dump=dump, lead=leads[0], entries=tuple(reversed(rest)) + extra)
+        # A second lead in one dump is shown after the entries rather than dropped.
+        extra = tuple(reversed(leads[1:]))
+        sections.append(Section(dump=dump, lead=leads[0] if leads else None, entries=(*reversed(rest), *extra)))
     return Day(date=day, sections=tuple(sections))
 
 

@@ -6,7 +6,7 @@ Load produces these; index and render only read them. Nothing here does I/O.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -82,5 +82,3 @@ class Content:
 
     entries: tuple[Entry, ...]
     topics: tuple[Topic, ...]
-    #: Day titles from dumps.toml, keyed by dump file name.
-    dump_titles: dict[str, str] = field(default_factory=dict)
