@@ -8,37 +8,20 @@ Each stage is one function in its own module; nothing happens behind this list.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from sitegen import __version__
-from sitegen.assets import collect_assets
 from sitegen.cache import CACHE_DIR, BuildCache
-from sitegen.config import SiteConfig, load_config
-from sitegen.content import ENTRIES_DIR, SourceFile, load_content, read_entry_files
+from sitegen.config import load_config
+from sitegen.content import ENTRIES_DIR, load_content, read_entry_files
 from sitegen.errors import SitegenError
-from sitegen.incremental import (
-    EntryHtml,
-    add_search,
-    cached_parser,
-    entry_pages,
-    outputs_intact,
-    reader,
-    render_changed,
-)
+from sitegen.fingerprint import import_inputs_stamp, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
-from sitegen.markdown import markdown_fingerprint
-from sitegen.model import Topic
-from sitegen.output import commit, recover
-from sitegen.pages import plan_pages
+from sitegen.output import commit, outputs_intact, recover
 from sitegen.progress import Progress
-from sitegen.render import Renderer
-from sitegen.search import index_search, pagefind_version
-from sitegen.theme import Theme, find_theme, fingerprint_files
+from sitegen.theme import find_theme
 from sitegen.topics import load_topics
 
 
@@ -73,44 +56,24 @@ def build_lock(site_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of sitegen's own source, so an upgraded (or edited) sitegen never reuses stale pages."""
-    digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def bytecode_dir(site_dir: Path) -> Path:
     folder = site_dir / CACHE_DIR / "templates"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
-def site_fingerprint(config: SiteConfig, theme: Theme, topics: tuple[Topic, ...]) -> str:
-    """Hash of every site-wide input: a change here re-renders every page."""
-    theme_files = fingerprint_files(theme.template_dirs + theme.static_dirs)
-    parts = [code_fingerprint(), repr(config), theme_files, repr(topics), pagefind_version()]
-    return hashlib.sha256("\0".join([*parts, markdown_fingerprint()]).encode()).hexdigest()
-
-
-def inputs_key(fingerprint: str, files: list[SourceFile], strict: bool) -> str:
-    """Hash of everything a build reads: equal keys mean the site on disk is already current."""
-    digest = hashlib.sha256(f"{fingerprint}|{strict}".encode())
-    for source in files:
-        digest.update(f"{source.rel}\0{source.digest}\n".encode())
-    return digest.hexdigest()
-
-
-def import_stage(site_dir: Path, progress: Progress) -> None:
+def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> None:
     """Import dumps that are new or changed, so building stays one command."""
     if not (site_dir / "content" / "raw").is_dir():
         return
+    stamp = import_inputs_stamp(site_dir)
+    if stamp is not None and stamp == cache.meta("import_inputs"):
+        return  # no dump, manifest or topic changed since the last import: it would write nothing
     from sitegen.importer import import_dumps  # only sites with raw dumps need the importer
 
     report = import_dumps(site_dir, echo=progress.info)
     progress.stage("import", report.summary())
+    cache.set_meta("import_inputs", import_inputs_stamp(site_dir) or "")
 
 
 #: Warnings of one kind past this many are summed up in one line, so real problems stay visible.
@@ -150,14 +113,24 @@ def build(
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         if run_import:
-            import_stage(site_dir, progress)
-        files, topics, theme = read_entry_files(site_dir), load_topics(site_dir), find_theme(site_dir, config.theme)
+            import_stage(site_dir, cache, progress)
+        sources = read_entry_files(site_dir, known_files := cache.known_files())
+        cache.record_files(sources, known_files)
+        topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
         fingerprint = site_fingerprint(config, theme, topics)
-        inputs, previous = inputs_key(fingerprint, files, strict), cache.outputs()
+        inputs = inputs_key(fingerprint, [(source.rel, source.digest) for source in sources.files], strict)
+        previous = cache.outputs()
         if inputs == cache.meta("inputs") and outputs_intact(out_dir, previous):
             return BuildResult(0, len(previous), 0, len(previous), progress.elapsed(), tuple(progress.warnings))
+        # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
+        from sitegen.assets import collect_assets
+        from sitegen.incremental import EntryHtml, add_search, cached_parser, entry_pages, reader, render_changed
+        from sitegen.pages import plan_pages
+        from sitegen.render import Renderer
+        from sitegen.search import index_search
+
         known = cache.entries()
-        content = load_content(files, topics, parse=cached_parser(known))
+        content = load_content(sources.files, topics, parse=cached_parser(known))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
         pages, assets, html = plan_pages(archive, config), collect_assets(theme), EntryHtml(cache)

@@ -20,16 +20,21 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from sitegen.content import FileStat, KnownFiles, Sources
 from sitegen.model import Entry
 from sitegen.progress import Progress
 
-CACHE_VERSION = "4"
+CACHE_VERSION = "5"
 CACHE_DIR = ".sitegen"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL, digest TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, page_key TEXT NOT NULL, sha TEXT NOT NULL, size INTEGER NOT NULL
 );
@@ -53,14 +58,23 @@ def _pack(entry: Entry) -> bytes:
     return marshal.dumps(tuple(values))
 
 
+_PATH, _DATE = _FIELDS.index("path"), _FIELDS.index("date")
+
+
 def _unpack(blob: bytes) -> Entry:
+    """An entry as it was when parsed and validated; rebuilt without re-running ``__init__``.
+
+    Loading 50k rows is on the path of every rebuild; filling ``__dict__`` directly is
+    several times faster than the frozen dataclass's per-field ``object.__setattr__``.
+    """
     values = list(marshal.loads(blob))
     if len(values) != len(_FIELDS):
         raise ValueError("entry row of another shape")
-    data = dict(zip(_FIELDS, values, strict=True))
-    data["path"] = PurePosixPath(data["path"])
-    data["date"] = date.fromordinal(data["date"])
-    return Entry(**data)
+    values[_PATH] = PurePosixPath(values[_PATH])
+    values[_DATE] = date.fromordinal(values[_DATE])
+    entry = object.__new__(Entry)
+    entry.__dict__.update(zip(_FIELDS, values, strict=True))
+    return entry
 
 
 class BuildCache:
@@ -89,7 +103,9 @@ class BuildCache:
         if row is None or row[0] != CACHE_VERSION or scope is None or scope[0] != self.scope:
             if row is not None:
                 self.discarded = "build cache is from another sitegen version or output folder; rebuilding it"
-            db.executescript("DELETE FROM entries; DELETE FROM html; DELETE FROM outputs; DELETE FROM meta;")
+            db.executescript(
+                "DELETE FROM entries; DELETE FROM html; DELETE FROM files; DELETE FROM outputs; DELETE FROM meta;"
+            )
             db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)])
             db.commit()
         return db
@@ -97,6 +113,11 @@ class BuildCache:
     def meta(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
         return str(row[0]) if row else None
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Record one fact at once (not with the build's save): it holds whatever the build's outcome."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+        self.db.commit()
 
     def entries(self) -> dict[str, Entry]:
         """Parsed entries by file digest; a bad row just means that file is parsed again."""
@@ -107,6 +128,13 @@ class BuildCache:
             except (ValueError, TypeError, EOFError):
                 continue
         return out
+
+    def known_files(self) -> KnownFiles:
+        """Each entry file's stat and digest as the last build saw them."""
+        scanned = self.meta("files_scanned_ns")
+        rows = self.db.execute("SELECT rel, size, mtime_ns, ctime_ns, ino, digest FROM files")
+        files = {rel: (FileStat(size, mtime, ctime, ino), digest) for rel, size, mtime, ctime, ino, digest in rows}
+        return KnownFiles(files, int(scanned) if scanned and scanned.isdigit() else 0)
 
     def _reader(self) -> sqlite3.Connection:
         """This process's connection: a forked render worker must not share its parent's."""
@@ -127,6 +155,26 @@ class BuildCache:
             path: OutputRecord(page_key, sha, size)
             for path, page_key, sha, size in self.db.execute("SELECT path, page_key, sha, size FROM outputs")
         }
+
+    def record_files(self, sources: Sources, known: KnownFiles) -> None:
+        """Remember each entry file's stat and digest, so the next build need not read unchanged files.
+
+        Committed at once, whatever the build's outcome: a stat and the digest of the bytes
+        read after it are a fact about the file, not about the build.
+        """
+        current = {source.rel for source in sources.files}
+        gone = [(rel,) for rel in known.files if rel not in current]
+        changed = [
+            (s.rel, s.stat.size, s.stat.mtime_ns, s.stat.ctime_ns, s.stat.ino, s.digest)
+            for s in sources.files
+            if known.files.get(s.rel) != (s.stat, s.digest)
+        ]
+        if not gone and not changed and all(source.raw is None for source in sources.files):
+            return  # nothing new was learnt; a file read again (too recent to trust) needs the newer scan time
+        self.db.executemany("DELETE FROM files WHERE rel = ?", gone)
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", changed)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files_scanned_ns', ?)", (str(sources.scanned_ns),))
+        self.db.commit()
 
     def save(
         self,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Problem, SitegenError
-from sitegen.frontmatter import parse_entry
 from sitegen.model import Content, Entry, Topic
 
 ENTRIES_DIR = Path("content") / "entries"
@@ -21,9 +21,12 @@ ENTRIES_DIR = Path("content") / "entries"
 MAX_PROBLEMS = 50
 
 
-def _walk(root: str, rel: str = "") -> list[str]:
-    """Relative POSIX paths of the ``*.md`` files under ``root``; plain strings, as pathlib is slow at 50k files."""
-    found: list[str] = []
+def _walk(root: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
+    """The ``*.md`` files under ``root``: relative POSIX path and stat.
+
+    Plain strings and ``scandir``, as pathlib is slow at 50k files.
+    """
+    found: list[tuple[str, os.stat_result]] = []
     with os.scandir(os.path.join(root, rel) if rel else root) as scan:
         for item in scan:
             if item.name.startswith("."):
@@ -32,7 +35,7 @@ def _walk(root: str, rel: str = "") -> list[str]:
             if item.is_dir(follow_symlinks=False):
                 found.extend(_walk(root, name))
             elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
-                found.append(name)
+                found.append((name, item.stat(follow_symlinks=False)))
     return found
 
 
@@ -45,7 +48,7 @@ def entry_files(site_dir: Path) -> list[Path]:
     root = site_dir / ENTRIES_DIR
     if not root.is_dir():
         return []
-    return [root / rel for rel in sorted(_walk(str(root)))]
+    return [root / rel for rel, _stat in sorted(_walk(str(root)))]
 
 
 def _check_duplicates(entries: list[Entry], root: Path) -> list[Problem]:
@@ -64,55 +67,120 @@ def _check_duplicates(entries: list[Entry], root: Path) -> list[Problem]:
 
 
 @dataclass(frozen=True)
+class FileStat:
+    """How a file looked when its digest was taken; while it still looks the same, the digest stands.
+
+    ctime and inode are in it as git's index has them: tools that restore an old
+    mtime (``cp -p``, ``rsync -t``, ``touch -d``) still change the ctime.
+    """
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileStat:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+#: A file changed this close to the moment its stat was recorded may change again within
+#: the same timestamp tick (the kernel's coarse clock; 2 s on FAT), leaving an identical
+#: stat: such a file is read again (git's "racy clean" rule, on ctime, which no tool can set).
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """The last build's stat and digest per entry file, so an unchanged file need not be read."""
+
+    #: rel → (stat when hashed, sha256 of the bytes).
+    files: Mapping[str, tuple[FileStat, str]]
+    #: When the last build took those stats (``time.time_ns()``, before scanning).
+    scanned_ns: int
+
+
+NO_KNOWN_FILES = KnownFiles({}, 0)
+
+
+@dataclass(frozen=True)
 class SourceFile:
-    """One entry file's bytes, read once per build."""
+    """One entry file: its digest, and its bytes if they had to be read to get it."""
 
     #: Path relative to content/entries, POSIX style.
     rel: str
-    raw: bytes
     root: Path
+    #: sha256 of the bytes: the build's identity for this file.
+    digest: str
+    stat: FileStat
+    #: None when the stat matched the last build's, so the bytes were not needed (yet).
+    raw: bytes | None = None
 
     @property
     def path(self) -> Path:
         return self.root / self.rel
 
-    @property
-    def digest(self) -> str:
-        return hashlib.sha256(self.raw).hexdigest()
+    def read(self) -> bytes:
+        """The file's bytes, read now if the stat check let the scan skip them."""
+        if self.raw is not None:
+            return self.raw
+        with open(os.path.join(self.root, self.rel), "rb") as handle:
+            return handle.read()
 
 
-def read_entry_files(site_dir: Path) -> list[SourceFile]:
-    """Every entry file's bytes, in a stable order."""
+@dataclass(frozen=True)
+class Sources:
+    """Every entry file in a stable order, and when they were looked at."""
+
+    files: list[SourceFile]
+    scanned_ns: int
+
+
+def read_entry_files(site_dir: Path, known: KnownFiles = NO_KNOWN_FILES) -> Sources:
+    """Every entry file's digest, reading only files whose stat differs from ``known`` (or is too recent to trust)."""
+    scanned_ns = time.time_ns()
     root = site_dir / ENTRIES_DIR
     if not root.is_dir():
-        return []
+        return Sources([], scanned_ns)
+    trusted_before = known.scanned_ns - RACY_NS
     files = []
-    for rel in sorted(_walk(str(root))):
+    for rel, stat_result in sorted(_walk(str(root))):
+        stat = FileStat.of(stat_result)
+        previous = known.files.get(rel)
+        if previous is not None and previous[0] == stat and stat.ctime_ns < trusted_before:
+            files.append(SourceFile(rel, root, previous[1], stat))
+            continue
         with open(os.path.join(root, rel), "rb") as handle:
-            files.append(SourceFile(rel, handle.read(), root))
-    return files
+            raw = handle.read()
+        files.append(SourceFile(rel, root, hashlib.sha256(raw).hexdigest(), stat, raw))
+    return Sources(files, scanned_ns)
 
 
 def parse_file(raw: bytes, root: Path, rel: str) -> Entry:
     """Parse one entry file given its folder and relative path."""
+    from sitegen.frontmatter import parse_entry  # YAML's start-up is for builds that parse; a no-op build doesn't
+
     return parse_entry(raw, root / rel, PurePosixPath(rel))
+
+
+def _parse_source(source: SourceFile) -> Entry:
+    return parse_file(source.read(), source.root, source.rel)
 
 
 def load_content(
     files: list[SourceFile],
     topics: tuple[Topic, ...],
-    parse: Callable[[bytes, Path, str], Entry] | None = None,
+    parse: Callable[[SourceFile], Entry] = _parse_source,
 ) -> Content:
     """Validate all entries; raise one SitegenError listing every problem (up to MAX_PROBLEMS).
 
     ``parse`` is injectable so the build can put a digest-keyed cache in front of it.
     """
-    parse = parse or parse_file
     entries: list[Entry] = []
     problems: list[Problem] = []
     for source in files:
         try:
-            entries.append(parse(source.raw, source.root, source.rel))
+            entries.append(parse(source))
         except SitegenError as error:
             problems.extend(error.problems)
         if len(problems) >= MAX_PROBLEMS:

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from sitegen import parallel
 from sitegen.cache import BuildCache, OutputRecord
-from sitegen.content import parse_file
+from sitegen.content import SourceFile, parse_file
+from sitegen.fingerprint import library_versions
 from sitegen.markdown import markdown_fingerprint, render_markdown
 from sitegen.model import Entry
-from sitegen.output import stage_dir, stage_file
+from sitegen.output import on_disk, stage_dir, stage_file
 from sitegen.pages import Page
 from sitegen.progress import Progress
 from sitegen.render import Renderer
@@ -28,14 +29,14 @@ from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
 from sitegen.search import SearchIndex
 
 
-def cached_parser(known: Mapping[str, Entry]) -> Callable[[bytes, Path, str], Entry]:
-    """A drop-in for ``parse_file`` that reuses the parse of identical bytes at the same path."""
+def cached_parser(known: Mapping[str, Entry]) -> Callable[[SourceFile], Entry]:
+    """A parser for ``load_content`` that reuses the parse of identical bytes at the same path."""
 
-    def parse(raw: bytes, root: Path, rel: str) -> Entry:
-        entry = known.get(hashlib.sha256(raw).hexdigest())
-        if entry is not None and str(entry.path) == rel:
+    def parse(source: SourceFile) -> Entry:
+        entry = known.get(source.digest)
+        if entry is not None and str(entry.path) == source.rel:
             return entry
-        return parse_file(raw, root, rel)
+        return parse_file(source.read(), source.root, source.rel)
 
     return parse
 
@@ -49,7 +50,8 @@ class EntryHtml:
 
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
-        self.prefix = markdown_fingerprint() + ":"
+        # Markdown settings and the libraries that apply them: an upgrade renders bodies afresh.
+        self.prefix = hashlib.sha256(f"{markdown_fingerprint()}|{library_versions()}".encode()).hexdigest()[:16] + ":"
         self.known: dict[str, str] = {}
         #: Newly rendered HTML, to be saved with the build.
         self.fresh: dict[str, str] = {}
@@ -93,21 +95,6 @@ class _Job:
     data: bytes | None
 
 
-def _on_disk(out_dir: Path, rel: str, record: OutputRecord | None) -> bool:
-    """The file the last build wrote is still there, at the size it wrote."""
-    if record is None:
-        return False
-    try:
-        return (out_dir / rel).stat().st_size == record.size
-    except OSError:
-        return False
-
-
-def outputs_intact(out_dir: Path, previous: Mapping[str, OutputRecord]) -> bool:
-    """Every file the last build wrote is still in place (a cheap stat check, not a re-read)."""
-    return bool(previous) and all(_on_disk(out_dir, rel, record) for rel, record in previous.items())
-
-
 def render_changed(
     pages: Sequence[Page],
     static_files: Mapping[str, bytes],
@@ -125,7 +112,7 @@ def render_changed(
     dirty: list[_Job] = []
     for job in jobs:
         record = previous.get(job.path)
-        if record is not None and record.page_key == job.key and _on_disk(out_dir, job.path, record):
+        if record is not None and record.page_key == job.key and on_disk(out_dir, job.path, record):
             records[job.path] = record
         else:
             dirty.append(job)
@@ -136,7 +123,7 @@ def render_changed(
         data = job.data if job.data is not None else renderer.render(job.page)  # type: ignore[arg-type]
         sha = hashlib.sha256(data).hexdigest()
         record = previous.get(job.path)
-        same = record is not None and record.sha == sha and _on_disk(out_dir, job.path, record)
+        same = record is not None and record.sha == sha and on_disk(out_dir, job.path, record)
         if not same:
             stage_file(out_dir, job.path, data, made)
         return job.path, OutputRecord(job.key, sha, len(data)), not same
@@ -165,7 +152,7 @@ def add_search(
             sha = hashlib.sha256(data).hexdigest()
             record = previous.get(path)
             records[path] = OutputRecord(search.key or "", sha, len(data))
-            if record is None or record.sha != sha or not _on_disk(out_dir, path, record):
+            if record is None or record.sha != sha or not on_disk(out_dir, path, record):
                 stage_file(out_dir, path, data)
                 staged.append(path)
     removed = sorted(set(previous) - set(records))

@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
+from sitegen.cache import OutputRecord
 from sitegen.errors import BuildFailed
 
 JOURNAL_VERSION = 1
@@ -69,6 +70,21 @@ def stage_file(out_dir: Path, rel: str, data: bytes, made: set[str] | None = Non
             handle.write(data)
     except OSError as exc:
         raise BuildFailed(f"could not write {rel}: {exc.strerror or exc}; the previous site is untouched") from None
+
+
+def on_disk(out_dir: Path, rel: str, record: OutputRecord | None) -> bool:
+    """The file the last build wrote is still there, at the size it wrote."""
+    if record is None:
+        return False
+    try:
+        return os.stat(f"{out_dir}/{rel}").st_size == record.size  # a string path: pathlib costs more than the stat
+    except OSError:
+        return False
+
+
+def outputs_intact(out_dir: Path, previous: Mapping[str, OutputRecord]) -> bool:
+    """Every file the last build wrote is still in place (a cheap stat check, not a re-read)."""
+    return bool(previous) and all(on_disk(out_dir, rel, record) for rel, record in previous.items())
 
 
 def recover(out_dir: Path) -> bool:

@@ -37,12 +37,12 @@ import threading
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed
+from sitegen.fingerprint import pagefind_version
 from sitegen.progress import Progress
 from sitegen.render import long_date
 
@@ -59,16 +59,6 @@ T = TypeVar("T")
 
 class PagefindUnavailable(Exception):
     """Pagefind is missing or could not run; the message says why in one line."""
-
-
-def pagefind_version() -> str:
-    """The installed Pagefind binary's version ('' when it is not installed)."""
-    for name in ("pagefind_bin_extended", "pagefind_bin", "pagefind"):
-        try:
-            return f"{name}-{metadata.version(name)}"
-        except metadata.PackageNotFoundError:
-            continue
-    return ""
 
 
 def search_key(entry_pages: Sequence[str], read: Callable[[str], bytes]) -> str:

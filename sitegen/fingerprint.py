@@ -1,0 +1,110 @@
+"""What a build's outputs depend on besides the entries: sitegen's code, the libraries, theme and config.
+
+Kept apart from the render stage (and free of its imports) so that the no-op
+check, which runs before anything is rendered, costs no Jinja, Markdown or
+Pagefind start-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import SiteConfig
+from sitegen.content import RACY_NS
+from sitegen.model import Topic
+from sitegen.theme import Theme, fingerprint_files
+from sitegen.topics import TOPICS_PATH
+
+#: Distributions whose upgrade can change output bytes (HTML, highlighting, feeds, front matter reading).
+OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "pygments", "feedgen", "pyyaml")
+#: Pagefind's PyPI distributions, most specific first: the first one installed is the one that runs.
+PAGEFIND_DISTS = ("pagefind_bin_extended", "pagefind_bin", "pagefind")
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind binary's version ('' when it is not installed)."""
+    for name in PAGEFIND_DISTS:
+        version = _version(name)
+        if version:
+            return f"{name}-{version}"
+    return ""
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> str:
+    """Versions of the libraries that shape output, so upgrading one never reuses stale pages."""
+    return ",".join(f"{name}={_version(name)}" for name in OUTPUT_LIBRARIES)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Hash of sitegen's own source, so an upgraded (or edited) sitegen never reuses stale pages."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def site_fingerprint(config: SiteConfig, theme: Theme, topics: tuple[Topic, ...]) -> str:
+    """Hash of every site-wide input: a change here re-renders every page."""
+    theme_files = fingerprint_files(theme.template_dirs + theme.static_dirs)
+    parts = [code_fingerprint(), library_versions(), repr(config), theme_files, repr(topics), pagefind_version()]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def inputs_key(fingerprint: str, digests: Sequence[tuple[str, str]], strict: bool) -> str:
+    """Hash of everything a build reads (site-wide inputs, each entry file's path and digest).
+
+    Equal keys mean the site on disk is already current and the build can stop.
+    """
+    digest = hashlib.sha256(f"{fingerprint}|{strict}".encode())
+    for rel, file_digest in digests:
+        digest.update(f"{rel}\0{file_digest}\n".encode())
+    return digest.hexdigest()
+
+
+def _stats(folder: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
+    found = []
+    with os.scandir(os.path.join(folder, rel)) as scan:
+        for item in scan:
+            name = f"{rel}/{item.name}" if rel else item.name
+            if item.is_dir():
+                found.extend(_stats(folder, name))
+            else:
+                found.append((name, item.stat()))
+    return found
+
+
+def import_inputs_stamp(site_dir: Path) -> str | None:
+    """A stamp of everything the importer reads (content/raw, topics.toml, sitegen's code), from stats alone.
+
+    Equal to the stamp taken after the last import means importing again would
+    write nothing, so ``sitegen build`` skips even loading the importer. None
+    when a file changed too recently for its stat to prove anything (see RACY_NS).
+    """
+    raw = site_dir / "content" / "raw"
+    found = [(f"raw/{rel}", stat) for rel, stat in _stats(str(raw))] if raw.is_dir() else []
+    with contextlib.suppress(FileNotFoundError):
+        found.append(("topics.toml", (site_dir / TOPICS_PATH).stat()))
+    racy = time.time_ns() - RACY_NS
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for rel, stat in sorted(found):
+        if stat.st_ctime_ns >= racy:
+            return None
+        digest.update(f"{rel}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}\n".encode())
+    return digest.hexdigest()

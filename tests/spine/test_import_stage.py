@@ -1,0 +1,67 @@
+"""``sitegen build`` runs the importer only when something it reads changed (a stat stamp, not a guess)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+import sitegen.importer
+from sitegen import fingerprint
+from sitegen.build import build
+from tests.conftest import copy_bundled_site
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bundled archive, built once; stats are trusted however recent (tests write files just before building)."""
+    monkeypatch.setattr(fingerprint, "RACY_NS", -(10**12))
+    site = copy_bundled_site(tmp_path / "site")
+    build(site)
+    return site
+
+
+@pytest.fixture
+def import_calls(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+    real = sitegen.importer.import_dumps
+
+    def spy(site_dir: Path, *args: object, **kwargs: object) -> object:
+        calls.append(site_dir)
+        return real(site_dir, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sitegen.importer, "import_dumps", spy)
+    return calls
+
+
+def test_nothing_the_importer_reads_changed_so_it_is_not_run(site: Path, import_calls: list[Path]) -> None:
+    build(site)
+    assert import_calls == []
+
+
+def test_an_edited_dump_is_imported_and_shown(site: Path, import_calls: list[Path]) -> None:
+    dump = site / "content" / "raw" / "004_8a105af085d0ff03.txt"
+    text = dump.read_text(encoding="utf-8")
+    lead_end = text.index("\n\n", text.index("Wednesday"))
+    time.sleep(0.01)
+    dump.write_text(text[:lead_end] + " A sentence added by the archivist." + text[lead_end:], encoding="utf-8")
+    build(site)
+    assert import_calls == [site]
+    day = (site / "public" / "2014" / "01" / "09" / "index.html").read_text(encoding="utf-8")
+    assert "A sentence added by the archivist." in day
+
+
+def test_an_edited_topic_list_runs_the_importer(site: Path, import_calls: list[Path]) -> None:
+    topics = site / "content" / "topics.toml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    build(site)
+    assert import_calls == [site]
+
+
+def test_a_recently_changed_input_is_never_trusted(
+    site: Path, import_calls: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fingerprint, "RACY_NS", 10**12)  # every stat is "too recent" to prove anything
+    build(site)
+    assert import_calls == [site]

@@ -1,0 +1,91 @@
+"""The stat cache: an entry file whose stat is as the last build recorded it is not read again.
+
+Real builds treat every file changed within ``RACY_NS`` of the last scan as
+untrusted, and tests write files moments before they build; so these tests
+move the window out of the way, to check the trusted path itself.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen import content
+from sitegen.build import build
+from sitegen.content import KnownFiles, read_entry_files
+from tests.spine.helpers import snapshot
+
+
+@pytest.fixture
+def trust_every_stat(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No racy window: a stat equal to the recorded one is trusted however recent."""
+    monkeypatch.setattr(content, "RACY_NS", -(10**12))
+
+
+def _known(site: Path) -> KnownFiles:
+    sources = read_entry_files(site)
+    return KnownFiles({s.rel: (s.stat, s.digest) for s in sources.files}, sources.scanned_ns)
+
+
+def _an_entry(site: Path) -> Path:
+    return sorted((site / "content" / "entries").rglob("*.md"))[0]
+
+
+def test_unchanged_files_are_not_read_but_keep_their_digest(fixture_site: Path, trust_every_stat: None) -> None:
+    known = _known(fixture_site)
+    again = read_entry_files(fixture_site, known)
+    assert again.files and all(source.raw is None for source in again.files)
+    assert [(s.rel, s.digest) for s in again.files] == [(rel, known.files[rel][1]) for rel in sorted(known.files)]
+    assert all(source.read() for source in again.files)
+
+
+def test_a_file_changed_within_the_racy_window_is_read_again(fixture_site: Path) -> None:
+    known = _known(fixture_site)  # the fixture was copied a moment ago: every file is racy
+    again = read_entry_files(fixture_site, known)
+    assert all(source.raw is not None for source in again.files)
+    later = KnownFiles(known.files, known.scanned_ns + content.RACY_NS + 10**9)
+    assert all(source.raw is None for source in read_entry_files(fixture_site, later).files)
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(fixture_site: Path, trust_every_stat: None) -> None:
+    build(fixture_site)
+    entry = _an_entry(fixture_site)
+    before = entry.stat()
+    text = entry.read_text(encoding="utf-8")
+    index = text.rindex("e")  # same length, different bytes
+    entry.write_text(text[:index] + "E" + text[index + 1 :], encoding="utf-8")
+    os.utime(entry, ns=(before.st_atime_ns, before.st_mtime_ns))  # what `cp -p` or `touch -d` would leave
+    assert entry.stat().st_size == before.st_size and entry.stat().st_mtime_ns == before.st_mtime_ns
+    assert build(fixture_site).written > 0
+    incremental = snapshot(fixture_site / "public")
+    shutil.rmtree(fixture_site / "public")
+    shutil.rmtree(fixture_site / ".sitegen")
+    build(fixture_site)
+    assert snapshot(fixture_site / "public") == incremental
+
+
+def test_a_build_after_an_unchanged_scan_reads_no_entry_file(
+    fixture_site: Path, trust_every_stat: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(fixture_site)
+    (fixture_site / "site.toml").write_text(
+        (fixture_site / "site.toml").read_text(encoding="utf-8").replace('title = "', 'title = "New '),
+        encoding="utf-8",
+    )
+    time.sleep(0.01)
+    opened: list[str] = []
+    real_open = open
+
+    def spy(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith(".md"):
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", spy)
+    result = build(fixture_site)
+    assert result.written > 0  # a real rebuild (new title on every page) ...
+    assert opened == []  # ... from cached parses, without reading one entry file
