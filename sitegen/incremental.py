@@ -21,7 +21,7 @@ from sitegen.content import SourceFile, parse_file
 from sitegen.fingerprint import library_versions
 from sitegen.markdown import markdown_fingerprint, render_markdown
 from sitegen.model import Entry
-from sitegen.output import on_disk, stage_dir, stage_file
+from sitegen.output import on_disk, stage_dir, stage_file, staged_name
 from sitegen.pages import Page
 from sitegen.progress import Progress
 from sitegen.render import Renderer
@@ -169,7 +169,7 @@ def reader(out_dir: Path) -> Callable[[str], bytes]:
     stage = stage_dir(out_dir)
 
     def read(path: str) -> bytes:
-        staged = stage / path
+        staged = stage / staged_name(path)
         return staged.read_bytes() if staged.exists() else (out_dir / path).read_bytes()
 
     return read

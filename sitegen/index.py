@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from itertools import groupby
 from types import MappingProxyType
 
@@ -35,11 +36,11 @@ class Day:
     date: date
     sections: tuple[Section, ...]
 
-    @property
+    @cached_property
     def url(self) -> str:
-        return f"{self.date:%Y/%m/%d}/"
+        return f"{self.date.year:04d}/{self.date.month:02d}/{self.date.day:02d}/"
 
-    @property
+    @cached_property
     def entries(self) -> tuple[Entry, ...]:
         """Every entry that is not a lead, newest first across sections."""
         return tuple(entry for section in self.sections for entry in section.entries)
@@ -56,7 +57,7 @@ class Month:
     month: int
     days: tuple[Day, ...]
 
-    @property
+    @cached_property
     def url(self) -> str:
         return f"{self.year:04d}/{self.month:02d}/"
 
@@ -74,7 +75,7 @@ class Year:
     def url(self) -> str:
         return f"{self.year:04d}/"
 
-    @property
+    @cached_property
     def days(self) -> tuple[Day, ...]:
         return tuple(day for month in self.months for day in month.days)
 

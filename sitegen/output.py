@@ -10,12 +10,17 @@ workers write there directly). Only when everything is staged is a journal
 written; then each old file is moved to a backup folder and its replacement
 moved in. Deleting the journal is the commit point. A build killed before that
 (even by SIGKILL) is rolled back by ``recover()`` at the next start, leaving the
-previous site byte-identical; a first build renames the whole staged folder
-into place in one step.
+previous site byte-identical.
+
+The staging and backup folders are flat (one file per output, named by a hash
+of its path or its place in the journal): a folder per entry page would mean
+tens of thousands of mkdirs and rmdirs per full rebuild, which on real disks
+cost more than writing the pages.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -25,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.cache import OutputRecord
 from sitegen.errors import BuildFailed
 
-JOURNAL_VERSION = 1
+JOURNAL_VERSION = 2
 
 
 def _sibling(out_dir: Path, what: str) -> Path:
@@ -35,6 +40,11 @@ def _sibling(out_dir: Path, what: str) -> Path:
 def stage_dir(out_dir: Path) -> Path:
     """Where a build puts its new files before committing them."""
     return _sibling(out_dir, "stage")
+
+
+def staged_name(rel: str) -> str:
+    """An output's file name in the flat staging folder."""
+    return hashlib.sha256(rel.encode()).hexdigest()[:32]
 
 
 def safe_relpath(path: str) -> str:
@@ -63,9 +73,10 @@ def stage_file(out_dir: Path, rel: str, data: bytes, made: set[str] | None = Non
 
     ``made`` remembers folders already created, so a caller writing many files skips repeated mkdirs.
     """
-    target = os.path.join(stage_dir(out_dir), safe_relpath(rel))
+    folder = str(stage_dir(out_dir))
+    target = os.path.join(folder, staged_name(safe_relpath(rel)))
     try:
-        _ensure_dir(os.path.dirname(target), made if made is not None else set())
+        _ensure_dir(folder, made if made is not None else set())
         with open(target, "wb") as handle:
             handle.write(data)
     except OSError as exc:
@@ -87,6 +98,11 @@ def outputs_intact(out_dir: Path, previous: Mapping[str, OutputRecord]) -> bool:
     return bool(previous) and all(on_disk(out_dir, rel, record) for rel, record in previous.items())
 
 
+def _backup_name(journal: dict[str, object], kind: str, index: int, rel: str) -> str:
+    """Where a journal put an old file: flat names since version 2, the output's own path before."""
+    return f"{kind}{index}" if journal.get("version", 1) != 1 else rel
+
+
 def recover(out_dir: Path) -> bool:
     """Undo an interrupted commit and clear temp litter; True when anything was rolled back."""
     journal_path = _sibling(out_dir, "journal")
@@ -95,17 +111,22 @@ def recover(out_dir: Path) -> bool:
     rolled_back = False
     if journal_path.exists():
         journal = json.loads(journal_path.read_text(encoding="utf-8"))
-        for rel in journal["changed"]:
-            old, new, target = backup / rel, stage / rel, out_dir / rel
+        for index, rel in enumerate(journal["changed"]):
+            old, target = backup / _backup_name(journal, "c", index, rel), out_dir / rel
+            new = stage / (staged_name(rel) if journal.get("version", 1) != 1 else rel)
             if old.exists():
                 os.replace(old, target)
             elif not new.exists() and target.exists():
                 target.unlink()  # a file this build added: the previous site did not have it
-        for rel in journal["removed"]:
-            if (backup / rel).exists():
+        for index, rel in enumerate(journal["removed"]):
+            old = backup / _backup_name(journal, "r", index, rel)
+            if old.exists():
                 (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.replace(backup / rel, out_dir / rel)
+                os.replace(old, out_dir / rel)
         journal_path.unlink()
+        _prune_empty_dirs(out_dir, journal["changed"])  # folders made for files this build added
+        if journal.get("created") and out_dir.is_dir() and not any(out_dir.iterdir()):
+            out_dir.rmdir()  # a first build: there was no site before it
         rolled_back = True
     for litter in (stage, backup, _sibling(out_dir, "journal.tmp")):
         if litter.is_dir():
@@ -133,28 +154,26 @@ def commit(out_dir: Path, staged: Iterable[str], removed: Iterable[str]) -> None
         return
     backup = _sibling(out_dir, "backup")
     try:
-        if not out_dir.exists():
-            stage.mkdir(parents=True, exist_ok=True)
-            os.replace(stage, out_dir)
-            return
+        created = not out_dir.exists()
         journal_tmp = _sibling(out_dir, "journal.tmp")
         with journal_tmp.open("w", encoding="utf-8") as handle:
-            json.dump({"version": JOURNAL_VERSION, "changed": staged, "removed": removed}, handle)
+            journal = {"version": JOURNAL_VERSION, "created": created, "changed": staged, "removed": removed}
+            json.dump(journal, handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(journal_tmp, _sibling(out_dir, "journal"))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        backup.mkdir(exist_ok=True)
         made: set[str] = set()
-        for rel in staged:
+        for index, rel in enumerate(staged):
             target = os.path.join(out_dir, rel)
             if os.path.lexists(target):
-                _ensure_dir(os.path.dirname(os.path.join(backup, rel)), made)
-                os.replace(target, os.path.join(backup, rel))
+                os.replace(target, os.path.join(backup, f"c{index}"))
             else:
                 _ensure_dir(os.path.dirname(target), made)
-            os.replace(os.path.join(stage, rel), target)
-        for rel in removed:
-            _ensure_dir(os.path.dirname(os.path.join(backup, rel)), made)
-            os.replace(os.path.join(out_dir, rel), os.path.join(backup, rel))
+            os.replace(os.path.join(stage, staged_name(rel)), target)
+        for index, rel in enumerate(removed):
+            os.replace(os.path.join(out_dir, rel), os.path.join(backup, f"r{index}"))
     except OSError as exc:
         recover(out_dir)
         raise BuildFailed(

@@ -44,7 +44,7 @@ class Page:
 
 
 def _digests(entries: Iterable[Entry]) -> str:
-    return ",".join(entry.digest[:16] for entry in entries)
+    return ",".join([entry.digest[:16] for entry in entries])
 
 
 def _day_all(day: Day) -> tuple[Entry, ...]:
@@ -64,7 +64,7 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic) -> Iterator
     entries = archive.topic_entries[topic.slug]
     chunks = _pages_of(entries, config.page_size)
     # Every page of a topic may chart the whole topic (e.g. an activity sparkline by month).
-    activity = hashlib.sha256("|".join(f"{entry.date:%Y%m}" for entry in entries).encode()).hexdigest()
+    activity = hashlib.sha256("|".join([entry.day_url[:8] for entry in entries]).encode()).hexdigest()
     for number, chunk in enumerate(chunks, start=1):
         base = f"topics/{topic.slug}/"
         path = base if number == 1 else f"{base}page/{number}/"
@@ -91,7 +91,7 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic) -> Iterator
 def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
     """Every page of the site, in a fixed order (the contract's URL table)."""
     pages: list[Page] = []
-    entry_index = {entry.path: index for index, entry in enumerate(archive.entries)}
+    entry_index = {entry.url: index for index, entry in enumerate(archive.entries)}  # URLs are unique
     home_days = tuple(reversed(archive.days[-config.home_days :]))
     # What the heatmaps and the sitemap show: which days and URLs exist, not what entries say.
     shape = hashlib.sha256("|".join(f"{day.url}{len(day.entries)}" for day in archive.days).encode()).hexdigest()
@@ -152,7 +152,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
         )
         for section in day.sections:
             for entry in (*([section.lead] if section.lead else []), *section.entries):
-                before, after = archive.entry_neighbours(entry_index[entry.path])
+                before, after = archive.entry_neighbours(entry_index[entry.url])
                 context = {"entry": entry, "day": day, "prev": before, "next": after, "page_url": entry.url}
                 deps = f"{entry.digest}|{_digests(e for e in (before, after) if e)}|{leads[0].digest if leads else '-'}"
                 pages.append(Page(f"{entry.url}index.html", "html", "entry.html", context, deps))

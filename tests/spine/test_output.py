@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
 from sitegen.errors import BuildFailed
-from sitegen.output import recover, safe_relpath, write_all
+from sitegen.output import recover, safe_relpath, stage_file, write_all
 from tests.spine.helpers import snapshot
 
 
@@ -88,3 +89,38 @@ def test_a_write_error_such_as_a_full_disk_leaves_the_previous_site(
 def test_no_output_path_can_escape_the_output_folder(bad: str) -> None:
     with pytest.raises(BuildFailed):
         safe_relpath(bad)
+
+
+def test_a_journal_left_by_the_previous_format_is_still_rolled_back(tmp_path: Path) -> None:
+    """Version 1 kept backups under their own paths; a crash from before an upgrade must still undo cleanly."""
+    out = tmp_path / "public"
+    before = previous_site(out)
+    backup = tmp_path / ".public.sitegen-backup"
+    (backup / "a").mkdir(parents=True)
+    os.replace(out / "a" / "index.html", backup / "a" / "index.html")
+    (out / "a" / "index.html").write_bytes(b"half-committed new a")
+    journal = {"version": 1, "changed": ["a/index.html"], "removed": []}
+    (tmp_path / ".public.sitegen-journal").write_text(json.dumps(journal), encoding="utf-8")
+    assert recover(out)
+    assert snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_killed_first_build_leaves_no_site_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "public"
+    monkeypatch.setattr("sitegen.output.os.replace", dying_replace(2))
+    with pytest.raises(Killed):
+        write_all(out, {"index.html": b"home", "a/b/index.html": b"deep"}, [])
+    monkeypatch.undo()
+    recover(out)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_staging_makes_no_folder_per_page(tmp_path: Path) -> None:
+    """Folders cost more than bytes at 50k pages: the staging area is one flat folder."""
+    out = tmp_path / "public"
+    for number in range(20):
+        stage_file(out, f"2014/01/{number:02d}/entry/index.html", b"page")
+    stage = tmp_path / ".public.sitegen-stage"
+    assert len(list(stage.iterdir())) == 20
+    assert all(path.is_file() for path in stage.iterdir())
