@@ -35,6 +35,10 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: tuple[str, ...]
+    #: How many of the written and removed files are the search index (the dev server reloads pages for the rest).
+    search_changed: int = 0
+    #: The search index may be behind the pages (deferred, or Pagefind could not run): a later build catches up.
+    search_pending: bool = False
 
     def summary(self) -> str:
         return (
@@ -104,8 +108,12 @@ def build(
     strict: bool = False,
     progress: Progress | None = None,
     run_import: bool = True,
+    search: bool = True,
 ) -> BuildResult:
-    """Build the site in ``site_dir`` into ``out_dir`` (default ``public``); raise SitegenError on bad input."""
+    """Build the site in ``site_dir`` into ``out_dir`` (default ``public``); raise SitegenError on bad input.
+
+    ``search=False`` leaves the search index as it is and the build not current (the next one indexes).
+    """
     progress = progress or Progress(quiet=True)
     out_dir = out_dir if out_dir is not None else site_dir / "public"
     config = load_config(site_dir, base_url)
@@ -127,6 +135,7 @@ def build(
         from sitegen.incremental import EntryHtml, add_search, cached_parser, entry_pages, reader, render_changed
         from sitegen.pages import plan_pages
         from sitegen.render import Renderer
+        from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
         known = cache.entries()
@@ -137,14 +146,17 @@ def build(
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         try:
             rendered = render_changed(pages, assets.files, renderer, html, fingerprint, previous, out_dir, progress)
-            search = index_search(config, entry_pages(pages), reader(out_dir), cache.meta("search"), progress)
-            plan = add_search(rendered, search, previous, out_dir)
+            search_index = index_search(
+                config, entry_pages(pages), reader(out_dir), cache.meta("search"), progress, defer=not search
+            )
+            plan = add_search(rendered, search_index, previous, out_dir)
         except BaseException:
             recover(out_dir)  # drop the half-staged build; the previous site was never touched
             raise
         commit(out_dir, plan.staged, plan.removed)
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
-        meta = {"inputs": inputs if search.current else "", **({"search": search.key} if search.key else {})}
+        current, key = search_index.current, search_index.key
+        meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
         cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)
@@ -155,4 +167,6 @@ def build(
         len(plan.records),
         progress.elapsed(),
         tuple(progress.warnings),
+        sum(1 for path in (*plan.staged, *plan.removed) if path.startswith(SEARCH_OUTPUT)),
+        not search_index.current,
     )

@@ -391,15 +391,21 @@ def index_search(
     read: Callable[[str], bytes],
     previous_key: str | None,
     progress: Progress,
+    *,
+    defer: bool = False,
 ) -> SearchIndex:
     """Index the entry pages with Pagefind, or say why the previous index stays.
 
     ``entry_pages`` are output paths of entry permalink pages, ``read(path)``
     gives a page's final bytes, and ``previous_key`` is the key of the index on
-    disk, so an unchanged set of pages is not indexed again.
+    disk, so an unchanged set of pages is not indexed again. ``defer`` keeps the
+    index on disk as it is, marked stale so a later build brings it up to date
+    (the dev server shows an edit first and re-indexes when the editor pauses).
     """
     if config.search == "off":
         return SearchIndex("off", {}, current=True)  # no files: the build prunes any old index
+    if defer:
+        return SearchIndex(None, None, current=False)
     key = search_key(entry_pages, read)
     if key == previous_key and _index_present(read):
         progress.stage("search", "index unchanged")

@@ -223,6 +223,7 @@ class DevServer:
         base_url: str | None = None,
         poll: bool = False,
         debounce: float = 0.05,
+        search_after: float = 1.0,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.site_dir = Path(os.path.abspath(site_dir))
@@ -245,7 +246,18 @@ class DevServer:
                 None, None, f"cannot listen on {host}:{port}: {error.strerror}", "choose another --port"
             ) from None
         self.host, self.port = host, int(self.httpd.server_address[1])
-        self.watcher = Watcher(self.site_dir, self.rebuild, ignore=[self.out_dir], poll=poll, debounce=debounce)
+        #: A rebuild after an edit leaves the search index for later (Pagefind takes longer than the
+        #: edit itself); it is brought up to date once the editor pauses for ``search_after`` seconds.
+        self._search_stale = False
+        self.watcher = Watcher(
+            self.site_dir,
+            self.rebuild,
+            ignore=[self.out_dir],
+            poll=poll,
+            debounce=debounce,
+            on_idle=self.refresh_search,
+            idle_after=search_after,
+        )
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="sitegen-http", daemon=True)
 
     @property
@@ -285,8 +297,19 @@ class DevServer:
 
     # -- building -------------------------------------------------------------------------
 
-    def rebuild(self, changed: frozenset[Path]) -> SiteState:
-        """Build once and publish the outcome; never raises, so one bad save cannot end the session."""
+    def refresh_search(self) -> SiteState | None:
+        """Bring the search index up to date after edits were shown without it (called when idle)."""
+        if not self._search_stale:
+            return None
+        return self.rebuild(frozenset(), search=True)
+
+    def rebuild(self, changed: frozenset[Path], *, search: bool | None = None) -> SiteState:
+        """Build once and publish the outcome; never raises, so one bad save cannot end the session.
+
+        ``search`` defaults to indexing only on the first build (no ``changed`` paths): after an
+        edit the pages go out first and the search index follows when the editor pauses.
+        """
+        search = not changed if search is None else search
         raw = self.site_dir / "content" / "raw"
         stream = io.StringIO()
         with self.gate.building():
@@ -294,13 +317,14 @@ class DevServer:
             run_import = self._import_pending or any(path.is_relative_to(raw) for path in changed)
             base_path = self.base_path if self.user_base_url else self._site_path(None)
             base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
-            outcome = self._build(base_url, run_import, Progress(quiet=True, stream=stream))
+            outcome = self._build(base_url, run_import, search, Progress(quiet=True, stream=stream))
             failing = bool(self.board.state.problems)
             if isinstance(outcome, BuildResult):
                 self._import_pending = False
                 self.base_path = base_path
                 self.last_result = outcome
-                fresh = bool(outcome.written or outcome.removed)
+                self._search_stale = outcome.search_pending and not search
+                fresh = outcome.written + outcome.removed > outcome.search_changed
                 self.board.publish((), reload=fresh or failing or self.board.state.builds == 0)
             else:
                 self._import_pending = run_import  # a failed import is retried with the next build
@@ -313,17 +337,23 @@ class DevServer:
             what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
             self.log(
                 f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {outcome.written} written, "
-                f"{outcome.removed} removed" + (f" ({what})" if what else "")
+                f"{outcome.removed} removed"
+                + (f" ({what})" if what else "")
+                + (f"; search index updated ({outcome.search_changed} files)" if outcome.search_changed else "")
             )
         else:
             self.log("build failed; still serving the last good version:\n  " + "\n  ".join(outcome))
         self._report_warnings(stream.getvalue())
         return self.board.state
 
-    def _build(self, base_url: str, run_import: bool, progress: Progress) -> BuildResult | tuple[str, ...]:
+    def _build(
+        self, base_url: str, run_import: bool, search: bool, progress: Progress
+    ) -> BuildResult | tuple[str, ...]:
         """The build's result, or its problems as ``path:line: message`` lines for the overlay."""
         try:
-            return build(self.site_dir, self.out_dir, base_url=base_url, progress=progress, run_import=run_import)
+            return build(
+                self.site_dir, self.out_dir, base_url=base_url, progress=progress, run_import=run_import, search=search
+            )
         except SitegenError as error:
             return tuple(self._describe(problem) for problem in error.problems)
         except BuildFailed as error:

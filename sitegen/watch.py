@@ -132,6 +132,8 @@ class Watcher:
 
     Changes that arrive while ``on_change`` runs are collected and reported in
     the next call, so a rebuild never misses a save made during the previous one.
+    ``on_idle``, if given, is called once when ``idle_after`` seconds pass with no
+    change after a burst (on the same thread, so never during ``on_change``).
     """
 
     def __init__(
@@ -144,10 +146,16 @@ class Watcher:
         debounce: float = 0.05,
         max_delay: float = 1.0,
         poll_interval: float = 0.5,
+        on_idle: Callable[[], object] | None = None,
+        idle_after: float = 1.0,
     ) -> None:
         self.site_dir = Path(os.path.abspath(site_dir))
         self.filter = InputFilter(self.site_dir, ignore)
         self.on_change = on_change
+        self.on_idle = on_idle
+        self.idle_after = idle_after
+        #: When ``on_idle`` is next due (``time.monotonic()``); None when no burst is waiting for it.
+        self._idle_due: float | None = None
         self.debounce = debounce
         self.max_delay = max_delay
         self.observer: BaseObserver = PollingObserver(timeout=poll_interval) if poll else Observer()
@@ -215,13 +223,17 @@ class Watcher:
             self._cond.notify_all()
 
     def _take_burst(self) -> frozenset[Path] | None:
-        """Block until a burst is over (quiet for ``debounce``, or ``max_delay`` old); None when stopping."""
+        """Block until a burst is over (quiet for ``debounce``, or ``max_delay`` old) or the idle time
+        has come (an empty set); None when stopping."""
         with self._cond:
             while not self._stopping:
-                if not self._pending:
-                    self._cond.wait()
-                    continue
                 now = time.monotonic()
+                if not self._pending:
+                    if self._idle_due is not None and now >= self._idle_due:
+                        self._idle_due = None
+                        return frozenset()
+                    self._cond.wait(timeout=None if self._idle_due is None else self._idle_due - now)
+                    continue
                 due = min(self._last + self.debounce, self._first + self.max_delay)
                 if now >= due:
                     burst = frozenset(self._pending)
@@ -233,6 +245,12 @@ class Watcher:
     def _run(self) -> None:
         while (burst := self._take_burst()) is not None:
             try:
-                self.on_change(burst)
+                if burst:
+                    self.on_change(burst)
+                elif self.on_idle is not None:
+                    self.on_idle()
             except Exception:  # a bug in the callback must not end watching for the session
                 traceback.print_exc()
+            if burst and self.on_idle is not None:
+                with self._cond:
+                    self._idle_due = time.monotonic() + self.idle_after

@@ -215,3 +215,24 @@ def test_changes_during_a_slow_callback_come_in_the_next_call(fixture_site: Path
         assert topics in bursts[1]
     finally:
         watcher.stop()
+
+
+def test_idle_is_called_once_after_a_burst_and_a_pause(fixture_site: Path) -> None:
+    events: list[str] = []
+    watcher = Watcher(
+        fixture_site,
+        lambda paths: events.append("change"),
+        on_idle=lambda: events.append("idle"),
+        idle_after=0.3,
+    )
+    watcher.start()
+    try:
+        time.sleep(0.5)
+        assert events == []  # no burst yet: nothing to be idle after
+        entry = fixture_site / ENTRY
+        entry.write_text(entry.read_text() + "\none\n")
+        wait_until(lambda: events == ["change", "idle"], what="a change, then idle")
+        time.sleep(0.6)
+        assert events == ["change", "idle"]  # once per pause, not a heartbeat
+    finally:
+        watcher.stop()
