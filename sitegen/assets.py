@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from sitegen.markdown import pygments_css
+from sitegen.cache import BuildCache
+from sitegen.fingerprint import markdown_key
 from sitegen.theme import Theme
 
 STATIC_PREFIX = "static/"
@@ -31,9 +32,25 @@ def hashed_name(name: str, data: bytes) -> str:
     return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
 
 
-def collect_assets(theme: Theme) -> Assets:
+def _code_stylesheet(cache: BuildCache) -> str:
+    """pygments.css, generated once per Markdown/Pygments setup and then taken from the build cache.
+
+    Generating it means loading markdown-it and Pygments, which a rebuild whose
+    bodies are all cached otherwise never does.
+    """
+    name = f"pygments.css:{markdown_key()}"
+    css = cache.meta(name)
+    if css is None:
+        from sitegen.markdown import pygments_css
+
+        css = pygments_css()
+        cache.set_meta(name, css)
+    return css
+
+
+def collect_assets(theme: Theme, cache: BuildCache) -> Assets:
     """Every static file of the theme (the site's own winning) and pygments.css."""
-    sources: dict[str, bytes] = {"pygments.css": pygments_css().encode()}
+    sources: dict[str, bytes] = {"pygments.css": _code_stylesheet(cache).encode()}
     for folder in reversed(theme.static_dirs):
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
             sources[path.relative_to(folder).as_posix()] = path.read_bytes()

@@ -142,7 +142,7 @@ def build(
         content = load_content(sources.files, topics, parse=cached_parser(known))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
-        pages, assets, html = plan_pages(archive, config), collect_assets(theme), EntryHtml(cache)
+        pages, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         try:
             rendered = render_changed(pages, assets.files, renderer, html, fingerprint, previous, out_dir, progress)

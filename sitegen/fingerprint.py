@@ -52,6 +52,18 @@ def library_versions() -> str:
 
 
 @lru_cache(maxsize=1)
+def markdown_key() -> str:
+    """Identity of body rendering (sitegen/markdown.py and the libraries it drives), for the cached body HTML.
+
+    Read from the source file rather than by importing it: a rebuild whose bodies
+    are all cached never loads markdown-it or Pygments.
+    """
+    source = (Path(__file__).parent / "markdown.py").read_bytes()
+    libraries = ",".join(_version(name) for name in ("markdown-it-py", "mdit-py-plugins", "pygments"))
+    return hashlib.sha256(source + libraries.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of sitegen's own source, so an upgraded (or edited) sitegen never reuses stale pages."""
     digest = hashlib.sha256(__version__.encode())

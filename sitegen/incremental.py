@@ -18,8 +18,7 @@ from pathlib import Path
 from sitegen import parallel
 from sitegen.cache import BuildCache, OutputRecord
 from sitegen.content import SourceFile, parse_file
-from sitegen.fingerprint import library_versions
-from sitegen.markdown import markdown_fingerprint, render_markdown
+from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
 from sitegen.output import on_disk, stage_dir, stage_file, staged_name
 from sitegen.pages import Page
@@ -51,7 +50,7 @@ class EntryHtml:
     def __init__(self, cache: BuildCache) -> None:
         self.cache = cache
         # Markdown settings and the libraries that apply them: an upgrade renders bodies afresh.
-        self.prefix = hashlib.sha256(f"{markdown_fingerprint()}|{library_versions()}".encode()).hexdigest()[:16] + ":"
+        self.prefix = markdown_key() + ":"
         self.known: dict[str, str] = {}
         #: Newly rendered HTML, to be saved with the build.
         self.fresh: dict[str, str] = {}
@@ -62,6 +61,8 @@ class EntryHtml:
         if html is None:
             html = self.cache.html(key)
             if html is None:
+                from sitegen.markdown import render_markdown  # loaded only when a body is not cached
+
                 html = self.fresh[key] = render_markdown(entry.body)
             self.known[key] = html
         return html
@@ -69,9 +70,12 @@ class EntryHtml:
     def prefetch(self, entries: Sequence[Entry], progress: Progress) -> None:
         self.known.update(self.cache.all_html())
         missing = [entry for entry in entries if self.prefix + entry.digest not in self.known]
-        bodies = parallel.map_items(render_markdown, [entry.body for entry in missing], progress, "markdown")
-        for entry, html in zip(missing, bodies, strict=True):
-            self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
+        if missing:
+            from sitegen.markdown import render_markdown  # loaded only when a body is not cached
+
+            bodies = parallel.map_items(render_markdown, [entry.body for entry in missing], progress, "markdown")
+            for entry, html in zip(missing, bodies, strict=True):
+                self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
         progress.stage("markdown", f"{len(missing):,} rendered, {len(entries) - len(missing):,} cached")
 
     def keep(self, entries: Sequence[Entry]) -> set[str]:
