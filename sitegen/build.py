@@ -132,14 +132,22 @@ def build(
             return BuildResult(0, len(previous), 0, len(previous), progress.elapsed(), tuple(progress.warnings))
         # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
         from sitegen.assets import collect_assets
-        from sitegen.incremental import EntryHtml, add_search, cached_parser, entry_pages, reader, render_changed
+        from sitegen.incremental import (
+            EntryHtml,
+            add_search,
+            cached_parser,
+            entry_pages,
+            parse_new,
+            reader,
+            render_changed,
+        )
         from sitegen.pages import plan_pages
         from sitegen.render import Renderer
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
         known = cache.entries()
-        content = load_content(sources.files, topics, parse=cached_parser(known))
+        content = load_content(sources.files, topics, parse=cached_parser(parse_new(sources.files, known, progress)))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
         pages, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)

@@ -18,6 +18,7 @@ from pathlib import Path
 from sitegen import parallel
 from sitegen.cache import BuildCache, OutputRecord
 from sitegen.content import SourceFile, parse_file
+from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
 from sitegen.output import on_disk, stage_dir, stage_file, staged_name
@@ -32,12 +33,33 @@ def cached_parser(known: Mapping[str, Entry]) -> Callable[[SourceFile], Entry]:
     """A parser for ``load_content`` that reuses the parse of identical bytes at the same path."""
 
     def parse(source: SourceFile) -> Entry:
-        entry = known.get(source.digest)
-        if entry is not None and str(entry.path) == source.rel:
-            return entry
-        return parse_file(source.read(), source.root, source.rel)
+        entry = _cached(known, source)
+        return entry if entry is not None else parse_file(source.read(), source.root, source.rel)
 
     return parse
+
+
+def _cached(known: Mapping[str, Entry], source: SourceFile) -> Entry | None:
+    entry = known.get(source.digest)
+    return entry if entry is not None and str(entry.path) == source.rel else None
+
+
+def parse_new(files: Sequence[SourceFile], known: Mapping[str, Entry], progress: Progress) -> dict[str, Entry]:
+    """``known`` plus the parse of every file it lacks, on all cores when there are many (a first build).
+
+    A file that fails to parse is left out: ``load_content`` parses it again in
+    order and reports every problem with file and line.
+    """
+
+    def parse(source: SourceFile) -> Entry | None:
+        try:
+            return parse_file(source.read(), source.root, source.rel)
+        except SitegenError:
+            return None
+
+    missing = [source for source in files if _cached(known, source) is None]
+    parsed = parallel.map_items(parse, missing, progress, "parse")
+    return {**known, **{entry.digest: entry for entry in parsed if entry is not None}}
 
 
 class EntryHtml:

@@ -240,6 +240,24 @@ def test_bad_front_matter_fails_before_anything_is_written(fixture_site: Path) -
     assert snapshot(fixture_site / "public") == before
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_bad_front_matter_is_reported_alike_when_parsed_on_all_cores(
+    fixture_site: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """A first build parses on all cores; a file that fails there is reported as a serial build would."""
+    monkeypatch.setenv("SITEGEN_WORKERS", workers)
+    monkeypatch.setattr("sitegen.parallel.PARALLEL_MIN", 1)
+    day = fixture_site / "content/entries/2014/01/08"
+    (day / "03-bombings.md").write_text((day / "03-bombings.md").read_text().replace("seq: 3", "seq: three"))
+    (day / "04-talks.md").write_text("---\ntitle: [unclosed\n---\n")
+    with pytest.raises(SitegenError) as caught:
+        build(fixture_site)
+    assert [(problem.path.name if problem.path else "", problem.line) for problem in caught.value.problems] == [
+        ("03-bombings.md", 5),
+        ("04-talks.md", 3),
+    ]
+
+
 def test_duplicate_slugs_in_a_day_are_a_user_error(fixture_site: Path) -> None:
     day = fixture_site / "content/entries/2014/01/08"
     shutil.copy(day / "01-tuesday-summary.md", day / "09-copy.md")
