@@ -4,7 +4,7 @@ Pipeline per dump: read the manifest facts, decode (UTF-8 with or without
 BOM, CRLF, Windows-1252), segment into the lead and entries (rule-based, see
 ``rules``), tag, render to front matter + Markdown, check conservation on the
 rendered text, plan against the disk and the recorded state, then write
-atomically. Every dump is decoded, segmented and checked before the first
+atomically (see ``write.write_files``). Every dump is decoded, segmented and checked before the first
 byte is written, so a bad dump stops the import with nothing half-written.
 
 Public API: ``import_dumps``, ``dumps_changed`` / ``changed_dumps`` (for
@@ -30,7 +30,7 @@ from sitegen.importer.rules import Label
 from sitegen.importer.segment import SEED_FORMAT, Segmentation, segment
 from sitegen.importer.state import DumpRecord, ImportState, load_state, save_state, state_saved_ns
 from sitegen.importer.topics_report import topics_report
-from sitegen.importer.write import confined, safe_relative, sha256, write_files
+from sitegen.importer.write import confined, safe_relative, sha256, sweep_temporaries, write_files
 from sitegen.tagging import tagger_for
 from sitegen.topics import TOPICS_PATH, load_topics
 
@@ -287,9 +287,9 @@ def import_dumps(
         removals.extend(confined(entries_dir, rel) for rel in plan.removals)
         assert plan.record is not None
         new_state.dumps[plan.dump] = plan.record
-    write_files(writes)
-    for path in removals:
-        path.unlink(missing_ok=True)
+    if not dry_run:
+        sweep_temporaries(entries_dir / f"{summary.date:%Y/%m/%d}" for summary, plan in plans if plan is not None)
+    write_files(writes, removals)
     for note in notes:
         echo(f"note: {note}")
     if not dry_run and any(plan is not None for _, plan in plans):
