@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -194,8 +195,8 @@ def _validate(data: dict[str, Any], lines: dict[str, int], path: Path) -> tuple[
     return out, problems
 
 
-def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
-    """Decode and validate one entry file; raise SitegenError naming path and line."""
+def decode_entry_text(raw: bytes, path: Path) -> str:
+    """An entry file's text with LF line ends; raise SitegenError (with the line) if it is not text."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -203,9 +204,13 @@ def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
         raise SitegenError(path, line, "entry file is not valid UTF-8") from None
     if "\x00" in text:
         raise SitegenError(path, text.count("\n", 0, text.index("\x00")) + 1, "entry file contains a NUL byte")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    yaml_text, body, body_line = split_front_matter(text, path)
-    data, lines = _load_yaml(yaml_text, path)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def build_entry(
+    raw: bytes, data: dict[str, Any], lines: dict[str, int], body: str, body_line: int, path: Path, rel: PurePosixPath
+) -> Entry:
+    """Validate loaded front matter into an ``Entry``; shared by ``parse_entry`` and the importer's read-back."""
     values, problems = _validate(data, lines, path)
     if problems:
         raise SitegenError.collect(problems)
@@ -218,10 +223,57 @@ def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
     )
 
 
-#: Strings YAML writes plain (unquoted) and reads back as the same string. Checked
-#: against yaml.safe_dump by a property test; anything else goes through PyYAML.
-_PLAIN = re.compile(r"[A-Za-z][\w ,.'’‘“”()?!/&%;+—–-]*")
+def parse_entry(raw: bytes, path: Path, rel: PurePosixPath) -> Entry:
+    """Decode and validate one entry file; raise SitegenError naming path and line."""
+    text = decode_entry_text(raw, path)
+    yaml_text, body, body_line = split_front_matter(text, path)
+    data, lines = _load_yaml(yaml_text, path)
+    return build_entry(raw, data, lines, body, body_line, path, rel)
+
+
+#: Letter-led text YAML writes plain unless it needs quoting (see ``plain_scalar``),
+#: and then in single quotes. Checked against yaml.safe_dump and yaml.safe_load
+#: by property tests; anything else goes through PyYAML.
+_TEXT = re.compile(r"[A-Za-z][\w ,.'’‘“”()?!/&%;+—–…:#-]*")
+#: Other strings that can be neither a number, a date nor a timestamp, so YAML
+#: writes and reads them plain: digit-led text with a space but no colon ("14
+#: Killed in Homs"), hyphenated slugs with a letter, dump sources ("a.txt:12")
+#: and clock times YAML 1.1 does not take for base-60 numbers ("08:38").
+_PLAIN_OTHER = re.compile(
+    r"[0-9][\w,.'’‘“”()?!/&%;+—–…-]*(?: [\w,.'’‘“”()?!/&%;+—–…-]+)+"
+    r"|(?=[0-9-]*[a-z])[0-9a-z]+(?:-[0-9a-z]+)+"
+    r"|[A-Za-z0-9][A-Za-z0-9_.-]*\.txt:[0-9]+"
+    r"|0[0-9]:[0-5][0-9]"
+)
 _PLAIN_RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
+
+
+def plain_scalar(value: str) -> bool:
+    """Whether YAML writes ``value`` unquoted and reads it back as the same string.
+
+    The importer's read-back relies on the second half: a plain value it
+    accepts without PyYAML is one PyYAML would read the same way.
+    """
+    if _TEXT.fullmatch(value):
+        return (
+            not value.endswith((" ", ":"))
+            and ": " not in value
+            and " #" not in value
+            and value.lower() not in _PLAIN_RESERVED
+        )
+    return _PLAIN_OTHER.fullmatch(value) is not None
+
+
+def _single_quotable(value: str) -> bool:
+    """Letter-led text that YAML must quote (': ', ' #', a trailing ':' or space) and can in single quotes."""
+    return _TEXT.fullmatch(value) is not None and value.lower() not in _PLAIN_RESERVED
+
+
+@lru_cache(maxsize=4096)
+def _pyyaml_scalar(value: str | float | None) -> str:
+    """PyYAML's rendering of one scalar; cached, since clock times and the like repeat."""
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
+    return dumped.removesuffix("\n...\n").rstrip("\n")
 
 
 def _scalar(value: Any) -> str:
@@ -230,15 +282,13 @@ def _scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    if (
-        isinstance(value, str)
-        and _PLAIN.fullmatch(value)
-        and not value.endswith((" ", ":"))
-        and ": " not in value
-        and " #" not in value
-        and value.lower() not in _PLAIN_RESERVED
-    ):
-        return value
+    if isinstance(value, str):
+        if plain_scalar(value):
+            return value
+        if _single_quotable(value):
+            return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, str | float | type(None)):
+        return _pyyaml_scalar(value)
     dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
     return dumped.removesuffix("\n...\n").rstrip("\n")
 

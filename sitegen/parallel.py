@@ -46,15 +46,29 @@ def _run(indices: range) -> list[Any]:
     return [func(items[index]) for index in indices]
 
 
-def _chunks(total: int) -> Iterator[range]:
-    for start in range(0, total, _CHUNK):
-        yield range(start, min(start + _CHUNK, total))
+def _chunks(total: int, size: int) -> Iterator[range]:
+    for start in range(0, total, size):
+        yield range(start, min(start + size, total))
 
 
-def map_items(func: Callable[[T], R], items: Sequence[T], progress: Progress, label: str) -> list[R]:
-    """``[func(item) for item in items]``, on all cores when it pays; results keep the input order."""
+def map_items(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    progress: Progress,
+    label: str,
+    *,
+    min_items: int | None = None,
+    chunk: int = _CHUNK,
+) -> list[R]:
+    """``[func(item) for item in items]``, on all cores when it pays; results keep the input order.
+
+    ``min_items`` (default ``PARALLEL_MIN``) and ``chunk`` (items per task)
+    suit cheap items by default; a stage whose items are heavy (the
+    importer's days) parallelises sooner, in smaller tasks.
+    """
     workers = worker_count()
-    if workers < 2 or len(items) < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    threshold = PARALLEL_MIN if min_items is None else min_items
+    if workers < 2 or len(items) < threshold or "fork" not in multiprocessing.get_all_start_methods():
         results = []
         for done, item in enumerate(items, start=1):
             results.append(func(item))
@@ -63,7 +77,7 @@ def map_items(func: Callable[[T], R], items: Sequence[T], progress: Progress, la
     context = multiprocessing.get_context("fork")
     out: list[R] = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(func, items)) as pool:
-        for batch in pool.map(_run, _chunks(len(items))):
+        for batch in pool.map(_run, _chunks(len(items), max(1, chunk))):
             out.extend(batch)
             progress.count(label, len(out), len(items))
     return out

@@ -4,7 +4,7 @@ Pipeline per dump: read the manifest facts, decode (UTF-8 with or without
 BOM, CRLF, Windows-1252), segment into the lead and entries (rule-based, see
 ``rules``), tag, render to front matter + Markdown, check conservation on the
 rendered text, plan against the disk and the recorded state, then write
-atomically. Every dump is decoded, segmented and checked before the first
+atomically (see ``write.write_files``). Every dump is decoded, segmented and checked before the first
 byte is written, so a bad dump stops the import with nothing half-written.
 
 Public API: ``import_dumps``, ``dumps_changed`` / ``changed_dumps`` (for
@@ -17,20 +17,15 @@ import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from sitegen.errors import SitegenError
-from sitegen.importer.conserve import check_conservation
-from sitegen.importer.decode import decode_dump
 from sitegen.importer.manifest import DumpSpec, load_manifest, select_dumps
-from sitegen.importer.plan import Plan, plan_dump, scan_day
-from sitegen.importer.render import render_dump
-from sitegen.importer.rules import Label
-from sitegen.importer.segment import SEED_FORMAT, Segmentation, segment
+from sitegen.importer.plan import Plan
+from sitegen.importer.prepare import Context, DumpSummary, Job, prepare_dumps, read_dump
+from sitegen.importer.segment import SEED_FORMAT
 from sitegen.importer.state import DumpRecord, ImportState, load_state, save_state, state_saved_ns
 from sitegen.importer.topics_report import topics_report
-from sitegen.importer.write import confined, safe_relative, sha256, write_files
+from sitegen.importer.write import confined, safe_relative, sha256, sweep_temporaries, write_files
 from sitegen.tagging import tagger_for
 from sitegen.topics import TOPICS_PATH, load_topics
 
@@ -39,21 +34,6 @@ __all__ = ["DumpSummary", "ImportReport", "changed_dumps", "dumps_changed", "imp
 #: Bump when import's output for the same input changes, so ``build`` re-imports.
 IMPORTER_VERSION = "2"
 ENTRIES_DIR = Path("content") / "entries"
-
-
-@dataclass(frozen=True)
-class DumpSummary:
-    """What import did with one dump."""
-
-    name: str
-    date: date
-    #: "imported" (segmented and planned) or "unchanged" (nothing to do).
-    status: str
-    #: "latest-headlines" or "gmt-timestamps" ("" when unchanged and not re-read).
-    format: str = ""
-    encoding: str = ""
-    entries: int = 0
-    lead: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,17 +103,6 @@ def dumps_changed(site_dir: Path) -> bool:
     return bool(changed_dumps(site_dir))
 
 
-def _check_recognisable(spec: DumpSpec, seg: Segmentation) -> None:
-    if seg.entries or seg.has_updates or any(d.label is Label.LATEST for d in seg.decisions):
-        return
-    raise SitegenError(
-        spec.path,
-        1,
-        "no live-blog entries recognised: no LATEST line, headlines or 'NNNN GMT:' timestamps",
-        "is this a live-blog dump?",
-    )
-
-
 def _intact(entries_dir: Path, record: DumpRecord, saved_ns: int) -> bool:
     """Every file the last import wrote is still there, byte for byte.
 
@@ -163,20 +132,11 @@ def _unchanged(spec: DumpSpec, previous: DumpRecord | None, inputs: str, data: b
     stat = spec.path.stat()
     if (stat.st_size, stat.st_mtime_ns) == (previous.size, previous.mtime_ns):
         return True
-    return sha256(data if data is not None else _read_dump(spec)) == previous.sha256
+    return sha256(data if data is not None else read_dump(spec)) == previous.sha256
 
 
-def _read_dump(spec: DumpSpec) -> bytes:
-    try:
-        return spec.path.read_bytes()
-    except OSError as exc:
-        raise SitegenError(spec.path, None, f"cannot read dump: {exc.strerror or exc}") from None
-
-
-def _summary_line(summary: DumpSummary, plan: Plan | None, dry_run: bool) -> str:
+def _summary_line(summary: DumpSummary, plan: Plan, dry_run: bool) -> str:
     head = f"{summary.name} ({summary.date.isoformat()})"
-    if plan is None:
-        return f"{head}: unchanged"
     fmt = "seed format" if summary.format == SEED_FORMAT else "GMT-timestamp format"
     lead = " and a lead" if summary.lead else ", no lead"
     verb = "would write" if dry_run else "written"
@@ -211,65 +171,54 @@ def import_dumps(
     entries_dir = site_dir / ENTRIES_DIR
     prefix = ENTRIES_DIR.as_posix()
 
-    plans: list[tuple[DumpSummary, Plan | None]] = []
-    taken_by_day: dict[date, set[str]] = {}
-    rendered: set[str] = set()
+    # Which dumps need reading is cheap to tell (a stat per dump, a stat per
+    # file); an error here is kept in its place in manifest order, like one
+    # from preparing a dump, so the first error reported is a serial run's.
+    outcomes: list[Job | DumpSummary | Exception] = []
     unchanged: list[str] = []
+    for position, spec in enumerate(specs):
+        try:
+            previous = state.dumps.get(spec.name)
+            inputs = _inputs(spec, topics_hash)
+            if (
+                not force
+                and previous is not None
+                and _unchanged(spec, previous, inputs, None)
+                and _intact(entries_dir, previous, saved_ns)
+            ):
+                unchanged.extend(f"{prefix}/{rel}" for rel in sorted(previous.files))
+                outcomes.append(DumpSummary(spec.name, spec.date, "unchanged"))
+            else:
+                outcomes.append(Job(position, spec, previous, inputs))
+        except Exception as exc:  # raised below, in manifest order
+            outcomes.append(exc)
+    jobs = [outcome for outcome in outcomes if isinstance(outcome, Job)]
+    positions = {job.spec.name: job.position for job in jobs}
+    context = Context(entries_dir, tagger, owners, positions, force)
+    prepared = prepare_dumps(context, jobs)
+
+    plans: list[tuple[DumpSummary, Plan | None]] = []
     notes: list[str] = []
-    for spec in specs:
-        previous = state.dumps.get(spec.name)
-        inputs = _inputs(spec, topics_hash)
-        if (
-            not force
-            and previous is not None
-            and _unchanged(spec, previous, inputs, None)
-            and _intact(entries_dir, previous, saved_ns)
-        ):
-            unchanged.extend(f"{prefix}/{rel}" for rel in sorted(previous.files))
-            plans.append((DumpSummary(spec.name, spec.date, "unchanged"), None))
+    for outcome in outcomes:
+        if isinstance(outcome, Exception):
+            raise outcome
+        if isinstance(outcome, DumpSummary):
+            plans.append((outcome, None))
             continue
-        data = _read_dump(spec)
-        stat = spec.path.stat()
-        decoded = decode_dump(data, spec.path)
-        if decoded.encoding != "utf-8":
-            notes.append(f"{spec.name}: {decoded.note}")
-        seg = segment(decoded.lines)
-        _check_recognisable(spec, seg)
-        folder_files = scan_day(entries_dir, PurePosixPath(f"{spec.date:%Y/%m/%d}"), owners)
-        # Slugs in use that day: what dumps imported earlier in this run will
-        # write, and the files of every other dump as they are on disk.
-        new_slugs = taken_by_day.setdefault(spec.date, set())
-        taken = set(new_slugs)
-        for day_file in folder_files:
-            if day_file.owner != spec.name and day_file.owner not in rendered:
-                taken.update(day_file.slugs)
-        drafts = render_dump(spec, seg, tagger, taken)
-        new_slugs.update(draft.slug for draft in drafts)
-        rendered.add(spec.name)
-        check_conservation(spec.path, decoded.lines, drafts, entries_dir)
-        record = DumpRecord(decoded.sha256, inputs, stat.st_size, stat.st_mtime_ns)
-        owned = [day_file.rel for day_file in folder_files if day_file.owner == spec.name]
-        dump_plan = plan_dump(entries_dir, spec.name, drafts, previous, owned, record, force=force)
-        for rel, _why in dump_plan.kept:
-            new_slugs.add(Path(rel).stem.split("-", 1)[-1])
-        summary = DumpSummary(
-            spec.name,
-            spec.date,
-            "imported",
-            seg.fmt,
-            decoded.note,
-            len(seg.entries),
-            any(s.kind == "lead" for s in seg.segments),
-        )
-        plans.append((summary, dump_plan))
+        result = prepared[outcome.position]
+        if isinstance(result, Exception):
+            raise result
+        plans.append((result.summary, result.plan))
+        if result.note is not None:
+            notes.append(f"{outcome.spec.name}: {result.note}")
 
     new_state = ImportState(dict(state.dumps))
     writes: list[tuple[Path, bytes]] = []
     removals: list[Path] = []
     for summary, plan in plans:
-        echo(_summary_line(summary, plan, dry_run))
         if plan is None:
-            continue
+            continue  # counted in one line below: a no-op build of 500 days should not print 500
+        echo(_summary_line(summary, plan, dry_run))
         for rel, why in plan.kept:
             echo(f"  kept {prefix}/{rel}: {why}")
         for rel in plan.forced:
@@ -287,9 +236,12 @@ def import_dumps(
         removals.extend(confined(entries_dir, rel) for rel in plan.removals)
         assert plan.record is not None
         new_state.dumps[plan.dump] = plan.record
-    write_files(writes)
-    for path in removals:
-        path.unlink(missing_ok=True)
+    if not dry_run:
+        sweep_temporaries(entries_dir / f"{summary.date:%Y/%m/%d}" for summary, plan in plans if plan is not None)
+    write_files(writes, removals)
+    untouched = sum(1 for _, plan in plans if plan is None)
+    if untouched:
+        echo(f"{untouched} {'other ' if untouched < len(plans) else ''}dump(s) unchanged")
     for note in notes:
         echo(f"note: {note}")
     if not dry_run and any(plan is not None for _, plan in plans):

@@ -1,7 +1,8 @@
 """Conservation: every non-blank dump line ends up, in order, in the entries.
 
 The check runs on the file texts import is about to write, read back the way
-the build reads them (``parse_entry``) and unescaped, so a bug anywhere in
+the build reads them (``read_entry``: ``parse_entry``'s result, without
+PyYAML for import's canonical front matter) and unescaped, so a bug anywhere in
 segmentation, escaping or front-matter quoting is caught before a byte is
 written, with the dump line it would have lost.
 
@@ -16,8 +17,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sitegen.errors import SitegenError
-from sitegen.frontmatter import parse_entry
 from sitegen.importer.escape import unescape
+from sitegen.importer.readback import read_entry
 from sitegen.importer.render import FENCE_CLOSE, FENCE_OPEN, Draft
 from sitegen.model import Entry
 
@@ -44,7 +45,7 @@ def entry_dump_lines(entry: Entry) -> list[str]:
 def _pieces(entries_dir: Path, drafts: Sequence[Draft]) -> Iterator[tuple[str, str]]:
     for draft in drafts:
         path = entries_dir / draft.rel
-        entry = parse_entry(draft.text.encode("utf-8"), path, draft.rel)
+        entry = read_entry(draft.text.encode("utf-8"), path, draft.rel)
         for text in entry_dump_lines(entry):
             yield _normal(text), str(draft.rel)
 

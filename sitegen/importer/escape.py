@@ -20,6 +20,8 @@ import re
 #: and ``<`` only matters before what could open a tag or an autolink, so those
 #: stay as they are: the file keeps the dump's words verbatim.
 _INLINE = re.compile(r"([\\`*\[\]]|(?<![^\W_])_|_(?![^\W_])|<(?=[A-Za-z/!?]))")
+#: Every character ``_INLINE`` or ``_ENTITY`` can match; a line without any is left as it is.
+_MAYBE_INLINE = re.compile(r"[\\`*\[\]_<&]")
 #: ``&`` only matters before something that looks like an entity (``&amp;``).
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 #: Block syntax that only matters at the start of a line.
@@ -40,8 +42,9 @@ def escape(line: str) -> str:
     paragraph into a code block, and the dumps' indentation carries no meaning.
     """
     text = line.strip()
-    text = _INLINE.sub(r"\\\1", text)
-    text = _ENTITY.sub(r"\\&", text)
+    if _MAYBE_INLINE.search(text):  # most lines have nothing to escape inline: skip both substitutions
+        text = _INLINE.sub(r"\\\1", text)
+        text = _ENTITY.sub(r"\\&", text)
     match = _BLOCK_START.match(text)
     if match:
         token = match.group(0)
@@ -52,4 +55,4 @@ def escape(line: str) -> str:
 
 def unescape(markdown_line: str) -> str:
     """The dump text a line written by :func:`escape` stands for."""
-    return _UNESCAPE.sub(r"\1", markdown_line)
+    return _UNESCAPE.sub(r"\1", markdown_line) if "\\" in markdown_line else markdown_line

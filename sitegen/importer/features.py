@@ -32,16 +32,20 @@ _PARTICLE_RE = re.compile(
     r"^(?:al|as|ash|ad|an|ar|at|az|el|ez|es|ed|bin|ibn|abu|de|du|la|le|van|von|anti|pro|post|pre|ex)$"
 )
 _WORD_STRIP = "\"'“”‘’()[]{}«»,;:.!?…—–-*/"
-_SENTENCE_END_RE = re.compile(r"[.,;]$")
 _ABBREVIATION_END_RE = re.compile(r"(?:\b[A-Z]\.){2,}$|\b(?:Jr|Sr|St|Dr|Mr|Mrs|Ms|Gen|Lt|Col|Co|Inc|Ltd|No|vs)\.$")
 _TRAILING_CLOSERS = "\"'”’)]»"
 _QUOTE_OPENERS = "\"“‘'«"
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])")
 
 
+#: A whitespace-separated token with a letter or digit in it (``[^\W_]`` is ``str.isalnum``).
+_WORD_TOKEN_RE = re.compile(r"\S*[^\W_]\S*")
+_ASCII_LOWER_RE = re.compile(r"[a-z]")
+
+
 def words(text: str) -> list[str]:
-    """Whitespace-separated tokens that contain a letter or digit."""
-    return [token for token in text.split() if any(ch.isalnum() for ch in token)]
+    """Whitespace-separated tokens that contain a letter or digit (one C-level scan: this runs on every paragraph)."""
+    return _WORD_TOKEN_RE.findall(text)
 
 
 def word_count(text: str) -> int:
@@ -88,6 +92,8 @@ def first_word_capitalised(text: str) -> bool:
 
 def is_all_caps(text: str) -> bool:
     """A shouted label ("SATURDAY FEATURES"): letters present, none lower case."""
+    if _ASCII_LOWER_RE.search(text):  # the common case, without a Python loop over every character
+        return False
     letters = [ch for ch in text if ch.isalpha()]
     return len(letters) >= 2 and not any(ch.islower() for ch in letters)
 
@@ -101,9 +107,19 @@ def ends_sentence(text: str) -> bool:
     core = strip_closers(text)
     if core.endswith(("…", "...")):
         return True
-    if not _SENTENCE_END_RE.search(core):
+    if not core.endswith((".", ",", ";")):
         return False
-    return not _ABBREVIATION_END_RE.search(core)
+    return not _abbreviation_end(core)
+
+
+def _abbreviation_end(text: str) -> bool:
+    """Whether ``text`` ends in an abbreviation ("U.S.", "Dr.").
+
+    Searching only the tail is exact: ``\\b`` still sees the character
+    before the start position, and a run of initials longer than the tail has
+    a two-initial suffix inside it.
+    """
+    return _ABBREVIATION_END_RE.search(text, max(0, len(text) - 16)) is not None
 
 
 def ends_colon(text: str) -> bool:
@@ -141,7 +157,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for match in _SENTENCE_SPLIT_RE.finditer(text):
         candidate = text[start : match.start()]
-        if _ABBREVIATION_END_RE.search(strip_closers(candidate)):
+        if _abbreviation_end(strip_closers(candidate)):
             continue
         parts.append(candidate)
         start = match.end()
@@ -159,7 +175,7 @@ def first_sentence_span(text: str) -> int:
     start = 0
     for match in _SENTENCE_SPLIT_RE.finditer(text):
         candidate = text[start : match.start()]
-        if _ABBREVIATION_END_RE.search(strip_closers(candidate)):
+        if _abbreviation_end(strip_closers(candidate)):
             continue
         return len(text[: match.start()].rstrip())
     return len(text.rstrip())
