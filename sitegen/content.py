@@ -158,9 +158,10 @@ def read_entry_files(site_dir: Path, known: KnownFiles = NO_KNOWN_FILES) -> Sour
 
 def parse_file(raw: bytes, root: Path, rel: str) -> Entry:
     """Parse one entry file given its folder and relative path."""
-    from sitegen.frontmatter import parse_entry  # YAML's start-up is for builds that parse; a no-op build doesn't
+    # Loaded here: YAML's start-up is for builds that parse, and a no-op build doesn't.
+    from sitegen.canonical import read_entry  # parse_entry, without PyYAML for import's canonical front matter
 
-    return parse_entry(raw, root / rel, PurePosixPath(rel))
+    return read_entry(raw, root / rel, PurePosixPath(rel))
 
 
 def _parse_source(source: SourceFile) -> Entry:

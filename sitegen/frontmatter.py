@@ -62,6 +62,19 @@ def _shared_node(node: yaml.Node) -> yaml.Node | None:
     return None
 
 
+def _impossible_date_line(node: yaml.Node | None) -> int | None:
+    """The line of the first timestamp-looking value that is not a real date."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for _key, value in node.value:
+        if isinstance(value, yaml.ScalarNode) and value.tag.endswith(":timestamp"):
+            try:
+                date.fromisoformat(str(value.value)[:10])
+            except ValueError:
+                return int(value.start_mark.line) + 2
+    return None
+
+
 def _load_yaml(yaml_text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Safe-load a mapping in one pass and remember each key's line (offset by the opening ---)."""
     loader = _Loader(yaml_text)
@@ -78,6 +91,9 @@ def _load_yaml(yaml_text: str, path: Path) -> tuple[dict[str, Any], dict[str, in
         raise SitegenError(path, line, f"invalid front matter: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise SitegenError(path, None, f"invalid front matter: {exc}") from None
+    except ValueError:  # PyYAML read a date-shaped value that is no date, e.g. 2014-02-30
+        line = _impossible_date_line(node)
+        raise SitegenError(path, line, "invalid date (no such day)", "dates are YYYY-MM-DD") from None
     finally:
         loader.dispose()
     if data is None:
@@ -271,8 +287,13 @@ def _single_quotable(value: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _pyyaml_scalar(value: str | float | None) -> str:
-    """PyYAML's rendering of one scalar; cached, since clock times and the like repeat."""
-    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
+    """PyYAML's rendering of one scalar; cached, since clock times and the like repeat.
+
+    Text with U+0085 (NEL) is double-quoted (written ``\\N``): PyYAML single-quotes it
+    by default and then reads it back as a space, and a round trip must lose nothing.
+    """
+    style = '"' if isinstance(value, str) and "\x85" in value else None
+    dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30, default_style=style)
     return dumped.removesuffix("\n...\n").rstrip("\n")
 
 

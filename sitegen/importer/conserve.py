@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from sitegen.canonical import read_entry
 from sitegen.errors import SitegenError
 from sitegen.importer.escape import unescape
-from sitegen.importer.readback import read_entry
 from sitegen.importer.render import FENCE_CLOSE, FENCE_OPEN, Draft
 from sitegen.model import Entry
 

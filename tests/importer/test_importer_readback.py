@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from importer_helpers import REPO, TESTS, quiet
 
+from sitegen import canonical
+from sitegen.canonical import read_entry
 from sitegen.errors import SitegenError
 from sitegen.frontmatter import dump_entry, parse_entry
-from sitegen.importer import conserve, import_dumps, readback
-from sitegen.importer.readback import read_entry
+from sitegen.importer import conserve, import_dumps
 
 BROKEN = sorted((TESTS / "fixtures" / "frontmatter").glob("*.md"))
 HERE = PurePosixPath("x.md")
@@ -82,7 +83,7 @@ def test_import_s_own_files_never_need_pyyaml(seed_site: Path, monkeypatch: pyte
         fallbacks.append(rel)
         return parse_entry(raw, path, rel)
 
-    monkeypatch.setattr(readback, "parse_entry", counted)
+    monkeypatch.setattr(canonical, "parse_entry", counted)
     report = import_dumps(seed_site, echo=quiet)
     assert report.written and fallbacks == []
     root = seed_site / "content" / "entries"

@@ -1,7 +1,7 @@
 """The front matter writer's shortcuts agree with PyYAML, both ways.
 
 ``dump_entry`` writes most scalars without PyYAML (plain or single-quoted),
-and the importer's read-back (``readback``) reads them without PyYAML. Both
+and the fast reader of canonical front matter (``sitegen.canonical``) reads them without PyYAML. Both
 are only sound if PyYAML writes exactly those bytes and reads them back as the
 same string; these properties pin that, on strings shaped like the archive's
 titles, slugs, sources and times and on arbitrary text.

@@ -1,7 +1,8 @@
-"""Read an entry file back the way the build would, without PyYAML for what import writes.
+"""Read an entry file the way ``parse_entry`` would, without PyYAML for the front matter import writes.
 
 Conservation reads every file import is about to write back into an
-``Entry``. With PyYAML that was a fifth of a cold import. Import's own front
+``Entry``, and a first build reads them all again. With PyYAML that was a fifth
+of a cold import and most of a first build's load stage. Import's own front
 matter uses a small canonical subset of YAML: one ``key: value`` line per key,
 values plain, single-quoted, a date, a whole number, true/false or a flow
 list of slugs. ``read_entry`` parses exactly that subset from the bytes, and
