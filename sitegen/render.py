@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from sitegen.charts import TEMPLATE_HELPERS
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.feeds import render_feed
+from sitegen.fragments import SiteLinks, TemplateMemo
 from sitegen.index import Archive
 from sitegen.model import Entry
 from sitegen.pages import Page
@@ -27,12 +27,6 @@ from sitegen.theme import Theme
 def long_date(day: date) -> str:
     """'Wednesday 8 January 2014': the way the blog itself wrote dates."""
     return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def _excerpt(html: str, words: int = 40) -> str:
-    text = Markup(html).striptags()
-    parts = text.split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
 class Renderer:
@@ -73,18 +67,22 @@ class Renderer:
                 raise BuildFailed(f"template asks for asset '{name}', which the theme does not have")
             return url(asset_urls[name])
 
+        memo = TemplateMemo(entry_html)
         self.env.filters["longdate"] = long_date
+        self.env.globals.update(TEMPLATE_HELPERS)
         self.env.globals.update(
             site=config,
             archive=archive,
             url=url,
             abs_url=abs_url,
             asset=asset,
-            entry_html=lambda entry: Markup(entry_html(entry)),
-            excerpt=lambda entry, words=40: _excerpt(entry_html(entry), words),
+            entry_html=memo.entry_markup,
+            excerpt=memo.excerpt,
             topic_for=archive.topics_by_slug.get,
+            sparkline=memo.sparkline,
+            has_code=memo.has_code,
+            links=SiteLinks.build(url),
         )
-        self.env.globals.update(TEMPLATE_HELPERS)
 
     def render(self, page: Page) -> bytes:
         """Produce the page's bytes; template problems become errors naming file and line."""
