@@ -144,6 +144,7 @@ def blog_posting(
 
 JSONLD_HELPERS: dict[str, Callable[..., Any]] = {
     "json_ld": json_ld,
+    "published": published,
     "live_blog_posting": live_blog_posting,
     "blog_posting": blog_posting,
 }

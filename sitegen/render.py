@@ -22,6 +22,7 @@ from sitegen.index import Archive
 from sitegen.model import Entry
 from sitegen.pages import Page
 from sitegen.theme import Theme
+from sitegen.widgets import Widgets
 
 
 def long_date(day: date) -> str:
@@ -51,6 +52,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # Templates cannot change during a build (a change makes a new build with a new
+            # renderer), so skip the three stat() calls per page that checking for it cost.
+            auto_reload=False,
             # Compiled templates are reused across builds: compiling them costs more than a small rebuild.
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         )
@@ -82,6 +86,7 @@ class Renderer:
             sparkline=memo.sparkline,
             has_code=memo.has_code,
             links=SiteLinks.build(url),
+            ui=Widgets(url, archive.topics_by_slug, memo.entry_markup),
         )
 
     def render(self, page: Page) -> bytes:
