@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -100,15 +102,42 @@ class Widgets:
             f'<footer class="entry-foot">\n{self.chips(entry)}\n{self.permalink(entry)}\n</footer>\n</article>\n'
         )
 
+    def _headline(self, entry: Entry, href: str) -> str:
+        time = f'<span class="time">{self.time_of(entry)}</span> ' if entry.time else ""
+        latest = f" {LATEST_MARKER}" if entry.latest else ""
+        return f'<li>{time}<a href="{href}">{escape(entry.title)}</a>{latest}</li>\n'
+
     def headlines(self, day: Any) -> Markup:
         """A day's headlines, each linking to its anchor on the day page."""
         day_url = escape(self._url(day.url))
-        items = []
-        for entry in day.entries:
-            time = f'<span class="time">{self.time_of(entry)}</span> ' if entry.time else ""
-            latest = f" {LATEST_MARKER}" if entry.latest else ""
-            items.append(f'<li>{time}<a href="{day_url}#{escape(entry.slug)}">{escape(entry.title)}</a>{latest}</li>\n')
-        return Markup(f'<ul class="headlines">\n{"".join(items)}</ul>\n')
+        items = "".join(self._headline(entry, f"{day_url}#{escape(entry.slug)}") for entry in day.entries)
+        return Markup(f'<ul class="headlines">\n{items}</ul>\n')
+
+    def entry_headlines(self, entries: Iterable[Entry]) -> Markup:
+        """Headlines of ``entries`` (a topic's, on one day), each linking to the entry's own page."""
+        items = "".join(self._headline(entry, escape(self._url(entry.url))) for entry in entries)
+        return Markup(f'<ul class="headlines">\n{items}</ul>\n')
+
+    def by_day(self, entries: Iterable[Entry]) -> list[tuple[date, list[Entry]]]:
+        """``entries`` by date, the newest day first, each day's entries latest first.
+
+        The order of ``groupby("date") | reverse`` and then ``sort(attribute="seq",
+        reverse=true)`` in a template (both sorts stable), without the filters' cost.
+        """
+        ordered = sorted(entries, key=attrgetter("date"))
+        days = [
+            (day, sorted(group, key=attrgetter("seq"), reverse=True))
+            for day, group in groupby(ordered, attrgetter("date"))
+        ]
+        days.reverse()
+        return days
+
+    def article_tags(self, entry: Entry) -> Markup:
+        """An ``article:tag`` meta element per entry tag that names a topic (by the topic's name)."""
+        tags = (self._topics.get(tag) for tag in entry.tags)
+        return Markup(
+            "".join(f'<meta property="article:tag" content="{escape(topic.name)}">\n' for topic in tags if topic)
+        )
 
     def pager(
         self,

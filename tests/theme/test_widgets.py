@@ -85,8 +85,18 @@ def renderer() -> Renderer:
 
 
 ENV = renderer().env
-OLD = ENV.from_string(IMPORT.replace("_macros.html", "reference.html") + CALLS)
-NEW = ENV.from_string(IMPORT + CALLS)
+#: What topic.html and entry.html now write where they used to loop in Jinja.
+INLINE = (
+    "{% macro topic_days(entries) %}{% for date, group in ui.by_day(entries) %}\n"
+    '<section class="day-summary" aria-labelledby="d-{{ date.isoformat() }}">\n'
+    "{{ ui.entry_headlines(group) -}}\n</section>\n{% endfor %}{% endmacro %}"
+    "{% macro article_tags(entry) %}{{ ui.article_tags(entry) }}{% endmacro %}"
+)
+LOOPS = "|{{ topic_days([e, other, e]) }}|{{ article_tags(e) }}"
+OLD = ENV.from_string(
+    IMPORT.replace(" %}", ", topic_days, article_tags %}").replace("_macros.html", "reference.html") + CALLS + LOOPS
+)
+NEW = ENV.from_string(IMPORT + INLINE + CALLS + LOOPS)
 
 
 @given(entries(1), entries(2), st.booleans(), text, text)
@@ -95,6 +105,7 @@ def test_fragments_are_the_bytes_the_jinja_macros_made(
 ) -> None:
     context = {
         "e": entry,
+        "other": other,
         "day": Day(date=entry.date, sections=(Section(dump="d.txt", lead=None, entries=(entry, other)),)),
         "prev": other if has_prev else None,
         "next": entry,
