@@ -7,9 +7,10 @@ parallel worker processes and still come out byte-identical.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -30,6 +31,20 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment with each template's globals in one flat dict.
+
+    Jinja chains a template's own globals over the environment's (a ``ChainMap``), so
+    that globals added later still show; every render then copies that chain key by key
+    in Python, about a sixth of the time an entry page took. The renderer sets all its
+    globals before it loads a template and never changes them, as Jinja asks, so a
+    flat copy holds the same names and values.
+    """
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 class Renderer:
     """Turns pages into bytes; one per build (or per worker process)."""
 
@@ -45,7 +60,7 @@ class Renderer:
         self.config = config
         self.archive = archive
         self.entry_html = entry_html
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader([str(path) for path in theme.template_dirs]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
