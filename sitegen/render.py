@@ -1,8 +1,15 @@
 """Render stage: a ``Page`` → bytes, with Jinja2 (autoescape, StrictUndefined) or feedgen.
 
 The renderer holds only read-only references (config, archive, theme, asset
-map, the entry-HTML cache), so pages can be rendered in any order or in
-parallel worker processes and still come out byte-identical.
+map, the entry-HTML cache) and memos whose every answer is a pure function of
+its key (``fragments.TemplateMemo``, ``widgets.Widgets``), so pages can be
+rendered in any order or in parallel worker processes and still come out
+byte-identical.
+
+Templates see, besides ``site``, ``archive``, ``url``, ``abs_url``, ``asset``,
+``entry_html``, ``excerpt``, ``topic_for`` and the chart and JSON-LD helpers:
+``links`` (the site-wide URLs, escaped once), ``ui`` (the shared fragments,
+drawn in Python) and ``has_code(entries)``.
 """
 
 from __future__ import annotations
