@@ -113,6 +113,18 @@ class Widgets:
         items = "".join(self._headline(entry, f"{day_url}#{escape(entry.slug)}") for entry in day.entries)
         return Markup(f'<ul class="headlines">\n{items}</ul>\n')
 
+    def key_events(self, entries: Iterable[Entry]) -> Markup:
+        """A day page's list of its entries, each linking to its anchor on the page."""
+        items = []
+        for entry in entries:
+            time = f'<span class="time">{self.time_of(entry)}</span> ' if entry.time else ""
+            latest = f" {LATEST_MARKER}" if entry.latest else ""
+            title = escape(entry.title)
+            items.append(
+                f'<li><a href="#{escape(entry.slug)}">{time}<span class="ke-title">{title}</span></a>{latest}</li>\n'
+            )
+        return Markup(f"<ol>\n{''.join(items)}</ol>\n")
+
     def entry_headlines(self, entries: Iterable[Entry]) -> Markup:
         """Headlines of ``entries`` (a topic's, on one day), each linking to the entry's own page."""
         items = "".join(self._headline(entry, escape(self._url(entry.url))) for entry in entries)

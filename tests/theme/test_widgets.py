@@ -91,10 +91,13 @@ INLINE = (
     '<section class="day-summary" aria-labelledby="d-{{ date.isoformat() }}">\n'
     "{{ ui.entry_headlines(group) -}}\n</section>\n{% endfor %}{% endmacro %}"
     "{% macro article_tags(entry) %}{{ ui.article_tags(entry) }}{% endmacro %}"
+    "{% macro key_events(entries) %}{{ ui.key_events(entries) }}{% endmacro %}"
 )
-LOOPS = "|{{ topic_days([e, other, e]) }}|{{ article_tags(e) }}"
+LOOPS = "|{{ topic_days([e, other, e]) }}|{{ article_tags(e) }}|{{ key_events([e, other]) }}"
 OLD = ENV.from_string(
-    IMPORT.replace(" %}", ", topic_days, article_tags %}").replace("_macros.html", "reference.html") + CALLS + LOOPS
+    IMPORT.replace(" %}", ", topic_days, article_tags, key_events %}").replace("_macros.html", "reference.html")
+    + CALLS
+    + LOOPS
 )
 NEW = ENV.from_string(IMPORT + INLINE + CALLS + LOOPS)
 
