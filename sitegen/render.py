@@ -9,7 +9,8 @@ byte-identical.
 Templates see, besides ``site``, ``archive``, ``url``, ``abs_url``, ``asset``,
 ``entry_html``, ``excerpt``, ``topic_for`` and the chart and JSON-LD helpers:
 ``links`` (the site-wide URLs, escaped once), ``ui`` (the shared fragments,
-drawn in Python) and ``has_code(entries)``.
+drawn in Python), ``fragment(name)`` (a page-independent template, rendered
+once) and ``has_code(entries)``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen.charts import TEMPLATE_HELPERS
 from sitegen.config import SiteConfig
@@ -109,7 +111,22 @@ class Renderer:
             has_code=memo.has_code,
             links=SiteLinks.build(url),
             ui=Widgets(url, archive.topics_by_slug, memo.entry_markup),
+            fragment=self.fragment,
         )
+        self._fragments: dict[str, Markup] = {}
+
+    def fragment(self, name: str) -> Markup:
+        """The template ``name`` rendered with the globals alone, once per renderer.
+
+        For what is the same on every page (the site header and footer): rendering it
+        once saves a dozen lookups and escapes per page. It sees no page variables, so
+        it cannot come out differently from one page to the next (asking for one is an
+        undefined-variable error naming the template).
+        """
+        done = self._fragments.get(name)
+        if done is None:
+            done = self._fragments[name] = Markup(self.env.get_template(name).render())
+        return done
 
     def render(self, page: Page) -> bytes:
         """Produce the page's bytes; template problems become errors naming file and line."""

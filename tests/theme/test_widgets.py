@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, UndefinedError
 from markupsafe import Markup, escape
 
 from sitegen.charts import sparkline
@@ -80,7 +81,8 @@ def renderer() -> Renderer:
     made = Renderer(SITE, archive, theme, {"pygments.css": "static/pygments.1.css"}, body_html)
     theme_loader = made.env.loader
     assert theme_loader is not None
-    made.env.loader = ChoiceLoader([DictLoader({"reference.html": REFERENCE}), theme_loader])
+    extra = {"reference.html": REFERENCE, "same.html": "{{ site.title }}", "paged.html": "{{ page_url }}"}
+    made.env.loader = ChoiceLoader([DictLoader(extra), theme_loader])
     return made
 
 
@@ -147,6 +149,14 @@ def test_the_template_memo_answers_as_the_functions_it_caches() -> None:
     assert memo.sparkline(topic, "X") is memo.sparkline(topic, "X")
     assert memo.sparkline(topic, "X") == sparkline(topic, "X") == memo.sparkline([entry], "X")
     assert memo.has_code([entry]) is False
+
+
+def test_a_fragment_is_rendered_once_and_sees_no_page_variables() -> None:
+    made = renderer()
+    assert made.fragment("same.html") == "T"
+    assert made.fragment("same.html") is made.fragment("same.html")
+    with pytest.raises(UndefinedError):
+        made.fragment("paged.html")
 
 
 def test_site_links_are_what_url_makes() -> None:
