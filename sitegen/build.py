@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, load_content, read_entry_files
+from sitegen.content import ENTRIES_DIR, KnownFiles, load_content, read_entry_files, settle
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs_stamp, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
@@ -166,6 +166,7 @@ def build(
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
         cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
+        cache.record_files(settle(sources), KnownFiles.of(sources))
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)
     return BuildResult(

@@ -169,7 +169,8 @@ class BuildCache:
             for s in sources.files
             if known.files.get(s.rel) != (s.stat, s.digest)
         ]
-        if not gone and not changed and all(source.raw is None for source in sources.files):
+        unread = sources.scanned_ns == known.scanned_ns or all(source.raw is None for source in sources.files)
+        if not gone and not changed and unread:
             return  # nothing new was learnt; a file read again (too recent to trust) needs the newer scan time
         self.db.executemany("DELETE FROM files WHERE rel = ?", gone)
         self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", changed)

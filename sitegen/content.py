@@ -99,6 +99,11 @@ class KnownFiles:
     #: When the last build took those stats (``time.time_ns()``, before scanning).
     scanned_ns: int
 
+    @classmethod
+    def of(cls, sources: Sources) -> KnownFiles:
+        """What ``sources`` recorded, as the next build will see it."""
+        return cls({source.rel: (source.stat, source.digest) for source in sources.files}, sources.scanned_ns)
+
 
 NO_KNOWN_FILES = KnownFiles({}, 0)
 
@@ -122,8 +127,9 @@ class SourceFile:
 
     def read(self) -> bytes:
         """The file's bytes, read now if the stat check let the scan skip them."""
-        if self.raw is not None:
-            return self.raw
+        return self.raw if self.raw is not None else self.read_fresh()
+
+    def read_fresh(self) -> bytes:
         with open(os.path.join(self.root, self.rel), "rb") as handle:
             return handle.read()
 
@@ -162,6 +168,33 @@ def parse_file(raw: bytes, root: Path, rel: str) -> Entry:
     from sitegen.canonical import read_entry  # parse_entry, without PyYAML for import's canonical front matter
 
     return read_entry(raw, root / rel, PurePosixPath(rel))
+
+
+def settle(sources: Sources) -> Sources:
+    """``sources``, with the files that were too recent to trust read again once they no longer are.
+
+    A cold build reads files an import wrote moments before: their stats prove
+    nothing yet (RACY_NS), and without this the next build would read them all
+    again. A build that ran long enough can take their stat and digest anew, so
+    the next build trusts them. Does nothing when the build was shorter than the window.
+    """
+    racy = {s.rel for s in sources.files if s.raw is not None and s.stat.ctime_ns >= sources.scanned_ns - RACY_NS}
+    now = time.time_ns()
+    if not racy:
+        return sources
+    settled: list[SourceFile] = []
+    for source in sources.files:
+        if source.rel in racy:
+            try:
+                stat = FileStat.of(os.stat(source.path))
+                if stat.ctime_ns >= now - RACY_NS:
+                    return sources  # still too recent: the next build reads them again
+                raw = source.read_fresh()
+            except FileNotFoundError:
+                return sources  # gone already: the next build sees that
+            source = SourceFile(source.rel, source.root, hashlib.sha256(raw).hexdigest(), stat, raw)
+        settled.append(source)
+    return Sources(settled, now)
 
 
 def _parse_source(source: SourceFile) -> Entry:

@@ -11,12 +11,16 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import sitegen.build
 from sitegen import content
 from sitegen.build import build
+from sitegen.cache import BuildCache
 from sitegen.content import KnownFiles, read_entry_files
+from sitegen.progress import Progress
 from tests.spine.helpers import snapshot
 
 
@@ -89,3 +93,30 @@ def test_a_build_after_an_unchanged_scan_reads_no_entry_file(
     result = build(fixture_site)
     assert result.written > 0  # a real rebuild (new title on every page) ...
     assert opened == []  # ... from cached parses, without reading one entry file
+
+
+def test_files_too_recent_to_trust_are_settled_by_a_build_that_outlasts_the_window(
+    fixture_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build right after an import reads every file; it takes their stats anew when it ends, if it can."""
+    monkeypatch.setattr(content, "RACY_NS", 200_000_000)  # 0.2 s, so the test need not wait two seconds
+    real_commit = sitegen.build.commit
+
+    def slow_commit(*args: Any) -> None:
+        time.sleep(0.3)  # the build outlasts the window
+        real_commit(*args)
+
+    monkeypatch.setattr(sitegen.build, "commit", slow_commit)
+    for entry in (fixture_site / "content" / "entries").rglob("*.md"):
+        entry.touch()  # as if import had just written them
+    build(fixture_site)  # its scan is within the window, so every file is read
+    with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
+        known = cache.known_files()
+    assert all(source.raw is None for source in read_entry_files(fixture_site, known).files)
+
+
+def test_a_build_shorter_than_the_window_leaves_recent_files_to_be_read_again(fixture_site: Path) -> None:
+    build(fixture_site)  # files copied a moment ago, build well under two seconds
+    with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
+        known = cache.known_files()
+    assert all(source.raw is not None for source in read_entry_files(fixture_site, known).files)
