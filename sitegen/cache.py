@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sitegen.content import FileStat, KnownFiles, Sources
 from sitegen.model import Entry
@@ -53,12 +53,11 @@ class OutputRecord:
 
 def _pack(entry: Entry) -> bytes:
     values = [getattr(entry, name) for name in _FIELDS]
-    values[_FIELDS.index("path")] = str(entry.path)
     values[_FIELDS.index("date")] = entry.date.toordinal()
     return marshal.dumps(tuple(values))
 
 
-_PATH, _DATE = _FIELDS.index("path"), _FIELDS.index("date")
+_DATE = _FIELDS.index("date")
 
 
 def _unpack(blob: bytes) -> Entry:
@@ -70,7 +69,6 @@ def _unpack(blob: bytes) -> Entry:
     values = list(marshal.loads(blob))
     if len(values) != len(_FIELDS):
         raise ValueError("entry row of another shape")
-    values[_PATH] = PurePosixPath(values[_PATH])
     values[_DATE] = date.fromordinal(values[_DATE])
     entry = object.__new__(Entry)
     entry.__dict__.update(zip(_FIELDS, values, strict=True))

@@ -231,7 +231,7 @@ def build_entry(
     if problems:
         raise SitegenError.collect(problems)
     return Entry(
-        path=rel,
+        path=rel.as_posix(),
         body=body.strip("\n") + "\n" if body.strip() else "",
         body_line=body_line,
         digest=hashlib.sha256(raw).hexdigest(),

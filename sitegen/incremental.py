@@ -41,7 +41,7 @@ def cached_parser(known: Mapping[str, Entry]) -> Callable[[SourceFile], Entry]:
 
 def _cached(known: Mapping[str, Entry], source: SourceFile) -> Entry | None:
     entry = known.get(source.digest)
-    return entry if entry is not None and str(entry.path) == source.rel else None
+    return entry if entry is not None and entry.path == source.rel else None
 
 
 def parse_new(files: Sequence[SourceFile], known: Mapping[str, Entry], progress: Progress) -> dict[str, Entry]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import PurePosixPath
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,7 +22,7 @@ def entry(
     day: date, seq: int, *, time: str | None = None, title: str = "An entry", tags: tuple[str, ...] = ()
 ) -> Entry:
     return Entry(
-        path=PurePosixPath(f"{day:%Y/%m/%d}/{seq:02d}.md"),
+        path=f"{day:%Y/%m/%d}/{seq:02d}.md",
         title=title,
         date=day,
         time=time,
