@@ -50,7 +50,7 @@ class Entry:
     #: sha256 of the file bytes: the incremental build's key for this entry.
     digest: str
 
-    @property
+    @cached_property
     def dump(self) -> str:
         """The dump this entry came from ('' for entries written by hand)."""
         return self.source.rsplit(":", 1)[0] if self.source else ""
