@@ -77,7 +77,8 @@ def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> None:
 
     report = import_dumps(site_dir, echo=progress.info)
     progress.stage("import", report.summary())
-    cache.set_meta("import_inputs", import_inputs_stamp(site_dir) or "")
+    # The stamp from before the import: a dump saved while it ran must not pass for imported.
+    cache.set_meta("import_inputs", stamp or "")
 
 
 #: Warnings of one kind past this many are summed up in one line, so real problems stay visible.

@@ -65,3 +65,25 @@ def test_a_recently_changed_input_is_never_trusted(
     monkeypatch.setattr(fingerprint, "RACY_NS", 10**12)  # every stat is "too recent" to prove anything
     build(site)
     assert import_calls == [site]
+
+
+def test_a_dump_saved_while_the_import_runs_is_imported_by_the_next_build(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dump = site / "content" / "raw" / "004_8a105af085d0ff03.txt"
+    topics = site / "content" / "topics.toml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    real = sitegen.importer.import_dumps
+
+    def import_then_save(site_dir: Path, *args: object, **kwargs: object) -> object:
+        report = real(site_dir, *args, **kwargs)  # type: ignore[arg-type]
+        text = dump.read_text(encoding="utf-8")
+        dump.write_text(text.replace("Wednesday", "Wednesday (saved late)", 1), encoding="utf-8")
+        return report
+
+    monkeypatch.setattr(sitegen.importer, "import_dumps", import_then_save)
+    build(site)  # imports the topics change; the dump changes after the importer read it
+    monkeypatch.setattr(sitegen.importer, "import_dumps", real)
+    build(site)
+    day = (site / "public" / "2014" / "01" / "09" / "index.html").read_text(encoding="utf-8")
+    assert "Wednesday (saved late)" in day
