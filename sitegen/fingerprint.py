@@ -23,8 +23,10 @@ from sitegen.model import Topic
 from sitegen.theme import Theme, fingerprint_files
 from sitegen.topics import TOPICS_PATH
 
+#: Distributions that turn an entry's Markdown into its body HTML.
+MARKDOWN_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments")
 #: Distributions whose upgrade can change output bytes (HTML, highlighting, feeds, front matter reading).
-OUTPUT_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "jinja2", "markupsafe", "pygments", "feedgen", "pyyaml")
+OUTPUT_LIBRARIES = (*MARKDOWN_LIBRARIES, "jinja2", "markupsafe", "feedgen", "pyyaml")
 #: Pagefind's PyPI distributions, most specific first: the first one installed is the one that runs.
 PAGEFIND_DISTS = ("pagefind_bin_extended", "pagefind_bin", "pagefind")
 
@@ -59,7 +61,7 @@ def markdown_key() -> str:
     are all cached never loads markdown-it or Pygments.
     """
     source = (Path(__file__).parent / "markdown.py").read_bytes()
-    libraries = ",".join(_version(name) for name in ("markdown-it-py", "mdit-py-plugins", "pygments"))
+    libraries = ",".join(_version(name) for name in MARKDOWN_LIBRARIES)
     return hashlib.sha256(source + libraries.encode()).hexdigest()[:16]
 
 
@@ -91,6 +93,8 @@ def inputs_key(fingerprint: str, digests: Sequence[tuple[str, str]], strict: boo
 
 
 def _stats(folder: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
+    """Every file under ``folder`` with its stat, hidden files and symlinks included (unlike the
+    entry scan): the importer decides what counts, so anything there may change what it does."""
     found = []
     with os.scandir(os.path.join(folder, rel)) as scan:
         for item in scan:
@@ -98,7 +102,10 @@ def _stats(folder: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
             if item.is_dir():
                 found.extend(_stats(folder, name))
             else:
-                found.append((name, item.stat()))
+                try:
+                    found.append((name, item.stat()))
+                except FileNotFoundError:  # a dangling link: its own stat still tells when it changes
+                    found.append((name, item.stat(follow_symlinks=False)))
     return found
 
 

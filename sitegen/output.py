@@ -98,11 +98,6 @@ def outputs_intact(out_dir: Path, previous: Mapping[str, OutputRecord]) -> bool:
     return bool(previous) and all(on_disk(out_dir, rel, record) for rel, record in previous.items())
 
 
-def _backup_name(journal: dict[str, object], kind: str, index: int, rel: str) -> str:
-    """Where a journal put an old file: flat names since version 2, the output's own path before."""
-    return f"{kind}{index}" if journal.get("version", 1) != 1 else rel
-
-
 def recover(out_dir: Path) -> bool:
     """Undo an interrupted commit and clear temp litter; True when anything was rolled back."""
     journal_path = _sibling(out_dir, "journal")
@@ -111,15 +106,16 @@ def recover(out_dir: Path) -> bool:
     rolled_back = False
     if journal_path.exists():
         journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        flat = journal.get("version", 1) != 1  # version 1 kept staged and old files under their own paths
         for index, rel in enumerate(journal["changed"]):
-            old, target = backup / _backup_name(journal, "c", index, rel), out_dir / rel
-            new = stage / (staged_name(rel) if journal.get("version", 1) != 1 else rel)
+            old, target = backup / (f"c{index}" if flat else rel), out_dir / rel
+            new = stage / (staged_name(rel) if flat else rel)
             if old.exists():
                 os.replace(old, target)
             elif not new.exists() and target.exists():
                 target.unlink()  # a file this build added: the previous site did not have it
         for index, rel in enumerate(journal["removed"]):
-            old = backup / _backup_name(journal, "r", index, rel)
+            old = backup / (f"r{index}" if flat else rel)
             if old.exists():
                 (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.replace(old, out_dir / rel)
