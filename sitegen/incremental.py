@@ -21,7 +21,7 @@ from sitegen.content import SourceFile, parse_file
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
-from sitegen.output import on_disk, stage_dir, stage_file, staged_name
+from sitegen.output import on_disk, same_on_disk, stage_dir, stage_file, staged_name
 from sitegen.pages import Page
 from sitegen.progress import Progress
 from sitegen.render import Renderer
@@ -149,7 +149,10 @@ def render_changed(
         data = job.data if job.data is not None else renderer.render(job.page)  # type: ignore[arg-type]
         sha = hashlib.sha256(data).hexdigest()
         record = previous.get(job.path)
-        same = record is not None and record.sha == sha and on_disk(out_dir, job.path, record)
+        if record is not None:
+            same = record.sha == sha and on_disk(out_dir, job.path, record)
+        else:  # no record (a first build into an existing folder, a discarded cache): what is on disk may match
+            same = same_on_disk(out_dir, job.path, data)
         if not same:
             stage_file(out_dir, job.path, data, made)
         return job.path, OutputRecord(job.key, sha, len(data)), not same
@@ -178,7 +181,8 @@ def add_search(
             sha = hashlib.sha256(data).hexdigest()
             record = previous.get(path)
             records[path] = OutputRecord(search.key or "", sha, len(data))
-            if record is None or record.sha != sha or not on_disk(out_dir, path, record):
+            kept = record.sha == sha and on_disk(out_dir, path, record) if record else same_on_disk(out_dir, path, data)
+            if not kept:
                 stage_file(out_dir, path, data)
                 staged.append(path)
     removed = sorted(set(previous) - set(records))

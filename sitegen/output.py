@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
@@ -89,6 +90,23 @@ def on_disk(out_dir: Path, rel: str, record: OutputRecord | None) -> bool:
         return False
     try:
         return os.stat(f"{out_dir}/{rel}").st_size == record.size  # a string path: pathlib costs more than the stat
+    except OSError:
+        return False
+
+
+def same_on_disk(out_dir: Path, rel: str, data: bytes) -> bool:
+    """The output folder already holds exactly ``data`` at ``rel`` (read only when the size matches).
+
+    So a build without records of the last one (its cache was discarded) still leaves
+    unchanged files, and their mtimes, alone.
+    """
+    path = f"{out_dir}/{rel}"
+    try:
+        found = os.lstat(path)
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
