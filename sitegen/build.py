@@ -167,7 +167,8 @@ def build(
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
         cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
-        cache.record_files(settle(sources), KnownFiles.of(sources))
+        if (settled := settle(sources)) is not sources:
+            cache.record_files(settled, KnownFiles.of(sources))
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)
     return BuildResult(

@@ -2,8 +2,11 @@
 
 It remembers, between builds: each entry file's parsed front matter and
 rendered HTML (keyed by content digest plus the Markdown fingerprint), each
-output's page key, and what was written there (hash and size). Updates are
-diffs, so a one-entry edit touches a handful of rows. A cache that is corrupt,
+entry file's stat, each output's page key, and what was written there (hash
+and size). Entries and HTML are rows updated as diffs, so a one-entry edit
+touches a handful of them. File stats and output records are read whole on
+every build, so each is one marshalled blob: at 50k entries, loading 110k rows
+one by one cost more than a whole no-op build should. A cache that is corrupt,
 of another version, or unreadable is discarded and rebuilt; it is never
 trusted past a check.
 """
@@ -16,34 +19,29 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import date
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from sitegen.content import FileStat, KnownFiles, Sources
+from sitegen.content import KnownFiles, Sources
+from sitegen.fingerprint import parser_key
 from sitegen.model import Entry
 from sitegen.progress import Progress
 
-CACHE_VERSION = "5"
+CACHE_VERSION = "7"
 CACHE_DIR = ".sitegen"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (
-    rel TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
-    ino INTEGER NOT NULL, digest TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS outputs (
-    path TEXT PRIMARY KEY, page_key TEXT NOT NULL, sha TEXT NOT NULL, size INTEGER NOT NULL
-);
+CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 _FIELDS = tuple(field.name for field in fields(Entry))
 
 
-@dataclass(frozen=True)
-class OutputRecord:
+class OutputRecord(NamedTuple):
     """What the last build wrote at one output path."""
 
     page_key: str
@@ -51,13 +49,16 @@ class OutputRecord:
     size: int
 
 
-def _pack(entry: Entry) -> bytes:
-    values = [getattr(entry, name) for name in _FIELDS]
-    values[_FIELDS.index("date")] = entry.date.toordinal()
-    return marshal.dumps(tuple(values))
-
-
+#: Derived values stored with each entry: put in ``__dict__``, they are plain attribute reads that
+#: skip ``cached_property`` (sorting and planning 50k entries asks for each several times).
+_DERIVED = ("dump", "day_url", "url")
 _DATE = _FIELDS.index("date")
+
+
+def _pack(entry: Entry) -> bytes:
+    values = [getattr(entry, name) for name in (*_FIELDS, *_DERIVED)]
+    values[_DATE] = entry.date.toordinal()
+    return marshal.dumps(tuple(values))
 
 
 def _unpack(blob: bytes) -> Entry:
@@ -67,12 +68,16 @@ def _unpack(blob: bytes) -> Entry:
     several times faster than the frozen dataclass's per-field ``object.__setattr__``.
     """
     values = list(marshal.loads(blob))
-    if len(values) != len(_FIELDS):
+    if len(values) != len(_FIELDS) + len(_DERIVED):
         raise ValueError("entry row of another shape")
     values[_DATE] = date.fromordinal(values[_DATE])
     entry = object.__new__(Entry)
-    entry.__dict__.update(zip(_FIELDS, values, strict=True))
+    entry.__dict__.update(zip((*_FIELDS, *_DERIVED), values, strict=True))
     return entry
+
+
+def _is_row(row: object, length: int) -> bool:
+    return type(row) is tuple and len(row) == length
 
 
 class BuildCache:
@@ -101,9 +106,7 @@ class BuildCache:
         if row is None or row[0] != CACHE_VERSION or scope is None or scope[0] != self.scope:
             if row is not None:
                 self.discarded = "build cache is from another sitegen version or output folder; rebuilding it"
-            db.executescript(
-                "DELETE FROM entries; DELETE FROM html; DELETE FROM files; DELETE FROM outputs; DELETE FROM meta;"
-            )
+            db.executescript("DELETE FROM entries; DELETE FROM html; DELETE FROM blobs; DELETE FROM meta;")
             db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)])
             db.commit()
         return db
@@ -118,7 +121,15 @@ class BuildCache:
         self.db.commit()
 
     def entries(self) -> dict[str, Entry]:
-        """Parsed entries by file digest; a bad row just means that file is parsed again."""
+        """Parsed entries by file digest; a bad row just means that file is parsed again.
+
+        Parses made by a sitegen that parsed differently (another ``parser_key``) are dropped.
+        """
+        if self.meta("parser") != parser_key():
+            self.db.execute("DELETE FROM entries")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parser', ?)", (parser_key(),))
+            self.db.commit()
+            return {}
         out: dict[str, Entry] = {}
         for digest, blob in self.db.execute("SELECT digest, data FROM entries"):
             try:
@@ -127,11 +138,22 @@ class BuildCache:
                 continue
         return out
 
+    def _blob(self, name: str) -> dict[str, Any]:
+        """A marshalled dict of tuples; anything else (a damaged blob) reads as empty, so it is rebuilt."""
+        row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
+        try:
+            value = marshal.loads(row[0]) if row else {}
+        except (ValueError, TypeError, EOFError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _set_blob(self, name: str, value: Mapping[str, tuple[Any, ...]]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (name, marshal.dumps(dict(value), 2)))
+
     def known_files(self) -> KnownFiles:
         """Each entry file's stat and digest as the last build saw them."""
         scanned = self.meta("files_scanned_ns")
-        rows = self.db.execute("SELECT rel, size, mtime_ns, ctime_ns, ino, digest FROM files")
-        files = {rel: (FileStat(size, mtime, ctime, ino), digest) for rel, size, mtime, ctime, ino, digest in rows}
+        files = {rel: row for rel, row in self._blob("files").items() if _is_row(row, 5)}
         return KnownFiles(files, int(scanned) if scanned and scanned.isdigit() else 0)
 
     def _reader(self) -> sqlite3.Connection:
@@ -149,10 +171,7 @@ class BuildCache:
         return dict(self.db.execute("SELECT key, html FROM html"))
 
     def outputs(self) -> dict[str, OutputRecord]:
-        return {
-            path: OutputRecord(page_key, sha, size)
-            for path, page_key, sha, size in self.db.execute("SELECT path, page_key, sha, size FROM outputs")
-        }
+        return {path: OutputRecord._make(row) for path, row in self._blob("outputs").items() if _is_row(row, 3)}
 
     def record_files(self, sources: Sources, known: KnownFiles) -> None:
         """Remember each entry file's stat and digest, so the next build need not read unchanged files.
@@ -160,18 +179,9 @@ class BuildCache:
         Committed at once, whatever the build's outcome: a stat and the digest of the bytes
         read after it are a fact about the file, not about the build.
         """
-        current = {source.rel for source in sources.files}
-        gone = [(rel,) for rel in known.files if rel not in current]
-        changed = [
-            (s.rel, s.stat.size, s.stat.mtime_ns, s.stat.ctime_ns, s.stat.ino, s.digest)
-            for s in sources.files
-            if known.files.get(s.rel) != (s.stat, s.digest)
-        ]
-        unread = sources.scanned_ns == known.scanned_ns or all(source.raw is None for source in sources.files)
-        if not gone and not changed and unread:
-            return  # nothing new was learnt; a file read again (too recent to trust) needs the newer scan time
-        self.db.executemany("DELETE FROM files WHERE rel = ?", gone)
-        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", changed)
+        if sources.reused == len(sources.files) == len(known.files):
+            return  # every file was as recorded and none was read: nothing new was learnt
+        self._set_blob("files", KnownFiles.of(sources).files)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files_scanned_ns', ?)", (str(sources.scanned_ns),))
         self.db.commit()
 
@@ -196,11 +206,8 @@ class BuildCache:
         db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", html.items())
         stale = [key for (key,) in db.execute("SELECT key FROM html") if key not in html_keep]
         db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
-        db.executemany("DELETE FROM outputs WHERE path = ?", ((p,) for p in previous if p not in outputs))
-        db.executemany(
-            "INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)",
-            ((p, r.page_key, r.sha, r.size) for p, r in outputs.items() if previous.get(p) != r),
-        )
+        if outputs != previous:
+            self._set_blob("outputs", {path: tuple(record) for path, record in outputs.items()})
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.commit()
 

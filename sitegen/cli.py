@@ -8,6 +8,7 @@ User errors print ``path:line: message`` and a hint, never a traceback unless
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -174,9 +175,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
 }
 
 
+#: Allocations between young-generation collections (Python's default is 700).
+GC_THRESHOLD = 100_000
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit code."""
     args = make_parser().parse_args(argv)
+    # A build holds tens of thousands of long-lived objects (entries, pages); with the default
+    # thresholds the cycle collector walks them all again and again, a sixth of a rebuild at 50k.
+    # Collecting less often keeps the same guarantees (mypy does the same).
+    gc.set_threshold(GC_THRESHOLD, 20, 100)
     progress = Progress(quiet=args.quiet)
     try:
         return COMMANDS[args.command](args, progress)

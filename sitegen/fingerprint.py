@@ -65,6 +65,19 @@ def markdown_key() -> str:
     return hashlib.sha256(source + libraries.encode()).hexdigest()[:16]
 
 
+#: sitegen's modules that turn an entry file's bytes into an ``Entry`` (its fields and derived URLs).
+PARSER_MODULES = ("content.py", "canonical.py", "frontmatter.py", "model.py")
+
+
+@lru_cache(maxsize=1)
+def parser_key() -> str:
+    """Identity of entry parsing, for the cached parses: a sitegen that parses differently starts afresh."""
+    digest = hashlib.sha256(_version("pyyaml").encode())
+    for name in PARSER_MODULES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of sitegen's own source, so an upgraded (or edited) sitegen never reuses stale pages."""

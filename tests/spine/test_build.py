@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import shutil
@@ -307,6 +308,41 @@ def test_a_corrupt_cache_is_discarded_not_trusted(fixture_site: Path) -> None:
     assert snapshot(fixture_site / "public") == expected
 
 
+def test_a_build_without_the_last_ones_records_leaves_identical_files_alone(fixture_site: Path) -> None:
+    """A lost cache means re-rendering, not re-uploading: files whose bytes match keep their mtime."""
+    build(fixture_site)
+    before = mtimes(fixture_site / "public")
+    shutil.rmtree(fixture_site / ".sitegen")
+    (fixture_site / "public" / DAY1).write_text("changed by hand", encoding="utf-8")
+    result = build(fixture_site)
+    after = mtimes(fixture_site / "public")
+    assert result.written == 1
+    assert {path for path in before if after[path] != before[path]} == {DAY1}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"\x00not marshal", b"\xe9\x00\x00\x00", marshal.dumps(["not", "a", "dict"]), marshal.dumps({DAY1: ("short",)})],
+    ids=["garbage", "truncated", "a list", "short rows"],
+)
+def test_a_damaged_blob_in_the_cache_means_rebuilding_not_trusting(fixture_site: Path, damage: bytes) -> None:
+    """A blob that no longer decodes to records (a torn write, a disk error) is read as empty."""
+    import sqlite3
+
+    build(fixture_site)
+    expected = snapshot(fixture_site / "public")
+    (fixture_site / "public" / DAY1).write_text("stale", encoding="utf-8")  # only a distrustful build repairs this
+    (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
+    with sqlite3.connect(cache) as db:
+        db.execute("UPDATE blobs SET data = ? WHERE name IN ('outputs', 'files')", (damage,))
+    edit_entry(fixture_site)
+    build(fixture_site)
+    clean = copy_site(fixture_site, fixture_site.parent / "clean")
+    build(clean)
+    assert snapshot(fixture_site / "public") == snapshot(clean / "public")
+    assert snapshot(fixture_site / "public") != expected
+
+
 _real_run = parallel._run
 
 
@@ -339,7 +375,9 @@ def test_a_cache_from_another_version_is_discarded_not_trusted(fixture_site: Pat
     (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE meta SET value = '0' WHERE name = 'version'")
-        db.execute("UPDATE outputs SET sha = 'forged'")
+        (blob,) = db.execute("SELECT data FROM blobs WHERE name = 'outputs'").fetchone()
+        forged = {path: (key, "forged", size) for path, (key, _sha, size) in marshal.loads(blob).items()}
+        db.execute("UPDATE blobs SET data = ? WHERE name = 'outputs'", (marshal.dumps(forged),))
     edit_entry(fixture_site)
     result = build(fixture_site)
     assert any("another sitegen version" in warning for warning in result.warnings)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import sitegen.build
+import sitegen.cache
 from sitegen import content
 from sitegen.build import build
 from sitegen.cache import BuildCache
@@ -31,8 +32,7 @@ def trust_every_stat(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _known(site: Path) -> KnownFiles:
-    sources = read_entry_files(site)
-    return KnownFiles({s.rel: (s.stat, s.digest) for s in sources.files}, sources.scanned_ns)
+    return KnownFiles.of(read_entry_files(site))
 
 
 def _an_entry(site: Path) -> Path:
@@ -43,7 +43,7 @@ def test_unchanged_files_are_not_read_but_keep_their_digest(fixture_site: Path, 
     known = _known(fixture_site)
     again = read_entry_files(fixture_site, known)
     assert again.files and all(source.raw is None for source in again.files)
-    assert [(s.rel, s.digest) for s in again.files] == [(rel, known.files[rel][1]) for rel in sorted(known.files)]
+    assert [(s.rel, s.digest) for s in again.files] == [(rel, known.files[rel][4]) for rel in sorted(known.files)]
     assert all(source.read() for source in again.files)
 
 
@@ -120,3 +120,19 @@ def test_a_build_shorter_than_the_window_leaves_recent_files_to_be_read_again(fi
     with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
         known = cache.known_files()
     assert all(source.raw is not None for source in read_entry_files(fixture_site, known).files)
+
+
+def test_parses_cached_by_a_sitegen_that_parsed_differently_are_not_reused(
+    fixture_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(fixture_site)
+    with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
+        assert cache.entries(), "the first build cached its parses"
+    monkeypatch.setattr(sitegen.cache, "parser_key", lambda: "a parser that changed")
+    with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
+        assert cache.entries() == {}
+    entry = _an_entry(fixture_site)
+    entry.write_text(entry.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build(fixture_site)  # not a no-op, so it parses, and caches what it parsed
+    with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
+        assert len(cache.entries()) == len(read_entry_files(fixture_site).files)
