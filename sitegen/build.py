@@ -137,7 +137,6 @@ def build(
             EntryHtml,
             add_search,
             cached_parser,
-            entry_pages,
             parse_new,
             reader,
             render_changed,
@@ -151,12 +150,14 @@ def build(
         content = load_content(sources.files, topics, parse=cached_parser(parse_new(sources.files, known, progress)))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
-        pages, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)
+        planned, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         try:
-            rendered = render_changed(pages, assets.files, renderer, html, fingerprint, previous, out_dir, progress)
+            rendered = render_changed(
+                planned, assets.files, renderer, html, fingerprint, previous, cache.groups(), out_dir, progress
+            )
             search_index = index_search(
-                config, entry_pages(pages), reader(out_dir), cache.meta("search"), progress, defer=not search
+                config, planned.entry_paths, reader(out_dir), cache.meta("search"), progress, defer=not search
             )
             plan = add_search(rendered, search_index, previous, out_dir)
         except BaseException:
@@ -166,7 +167,8 @@ def build(
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
-        cache.save(content.entries, known, html.fresh, html.keep(content.entries), plan.records, previous, meta)
+        entries, keep = content.entries, html.keep(content.entries)
+        cache.save(entries, known, html.fresh, keep, plan.records, previous, plan.groups, meta)
         if (settled := settle(sources)) is not sources:
             cache.record_files(settled, KnownFiles.of(sources))
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")

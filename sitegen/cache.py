@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 _FIELDS = tuple(field.name for field in fields(Entry))
 
 
+#: A page group's key and its pages' output paths (see ``pages.PageGroup``).
+GroupRecord = tuple[str, tuple[str, ...]]
+
+
 class OutputRecord(NamedTuple):
     """What the last build wrote at one output path."""
 
@@ -173,6 +177,14 @@ class BuildCache:
     def outputs(self) -> dict[str, OutputRecord]:
         return {path: OutputRecord._make(row) for path, row in self._blob("outputs").items() if _is_row(row, 3)}
 
+    def groups(self) -> dict[str, GroupRecord]:
+        """Each page group's key and output paths as the last build recorded them."""
+        return {
+            name: row
+            for name, row in self._blob("groups").items()
+            if _is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
+        }
+
     def record_files(self, sources: Sources, known: KnownFiles) -> None:
         """Remember each entry file's stat and digest, so the next build need not read unchanged files.
 
@@ -193,6 +205,7 @@ class BuildCache:
         html_keep: set[str],
         outputs: Mapping[str, OutputRecord],
         previous: Mapping[str, OutputRecord],
+        groups: Mapping[str, GroupRecord],
         meta: Mapping[str, str],
     ) -> None:
         """Record a successful build as a diff against the last one; called after its output is committed."""
@@ -208,6 +221,8 @@ class BuildCache:
         db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
         if outputs != previous:
             self._set_blob("outputs", {path: tuple(record) for path, record in outputs.items()})
+        if groups != self.groups():
+            self._set_blob("groups", groups)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.commit()
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import parallel
-from sitegen.cache import BuildCache, OutputRecord
+from sitegen.cache import BuildCache, GroupRecord, OutputRecord
 from sitegen.content import SourceFile, parse_file
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
 from sitegen.output import on_disk, same_on_disk, stage_dir, stage_file, staged_name
-from sitegen.pages import Page
+from sitegen.pages import Page, Plan
 from sitegen.progress import Progress
 from sitegen.render import Renderer
 from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
@@ -106,11 +106,12 @@ class EntryHtml:
 
 @dataclass(frozen=True)
 class RenderPlan:
-    """The outcome of rendering: what was staged, what to prune, and the new output records."""
+    """The outcome of rendering: what was staged, what to prune, and the new records."""
 
     staged: list[str]
     removed: list[str]
     records: dict[str, OutputRecord]
+    groups: dict[str, GroupRecord]
 
 
 @dataclass(frozen=True)
@@ -122,19 +123,35 @@ class _Job:
 
 
 def render_changed(
-    pages: Sequence[Page],
+    plan: Plan,
     static_files: Mapping[str, bytes],
     renderer: Renderer,
     html: EntryHtml,
     fingerprint: str,
     previous: Mapping[str, OutputRecord],
+    previous_groups: Mapping[str, GroupRecord],
     out_dir: Path,
     progress: Progress,
 ) -> RenderPlan:
-    """Render pages whose key changed, stage those whose bytes changed, keep the rest."""
+    """Render pages whose key changed, stage those whose bytes changed, keep the rest.
+
+    A group whose key is unchanged and whose outputs are all in place keeps its
+    records without its pages being made; the others are looked at page by page.
+    """
     jobs = [_Job(path, hashlib.sha256(data).hexdigest(), None, data) for path, data in static_files.items()]
-    jobs += [_Job(page.path, page.key(fingerprint), page, None) for page in pages]
     records: dict[str, OutputRecord] = {}
+    groups: dict[str, GroupRecord] = {}
+    for group in plan.groups:
+        key = group.key(fingerprint)
+        known = previous_groups.get(group.name)
+        if known is not None and known[0] == key and all(on_disk(out_dir, p, previous.get(p)) for p in known[1]):
+            records.update((path, previous[path]) for path in known[1])
+            groups[group.name] = known
+            continue
+        pages = group.expand()
+        groups[group.name] = (key, tuple(page.path for page in pages))
+        jobs += [_Job(page.path, page.key(fingerprint), page, None) for page in pages]
+    kept = len(records)
     dirty: list[_Job] = []
     for job in jobs:
         record = previous.get(job.path)
@@ -165,8 +182,10 @@ def render_changed(
         records[path] = record
         if written:
             staged.append(path)
-    progress.stage("render", f"{len(dirty):,} rendered, {len(staged):,} changed, {len(jobs) - len(dirty):,} kept")
-    return RenderPlan(staged=staged, removed=[], records=records)
+    progress.stage(
+        "render", f"{len(dirty):,} rendered, {len(staged):,} changed, {kept + len(jobs) - len(dirty):,} kept"
+    )
+    return RenderPlan(staged=staged, removed=[], records=records, groups=groups)
 
 
 def add_search(
@@ -186,12 +205,7 @@ def add_search(
                 stage_file(out_dir, path, data)
                 staged.append(path)
     removed = sorted(set(previous) - set(records))
-    return RenderPlan(staged=staged, removed=removed, records=records)
-
-
-def entry_pages(pages: Sequence[Page]) -> list[str]:
-    """Output paths of entry permalink pages: what search indexes."""
-    return [page.path for page in pages if page.template == "entry.html"]
+    return RenderPlan(staged=staged, removed=removed, records=records, groups=plan.groups)
 
 
 def reader(out_dir: Path) -> Callable[[str], bytes]:

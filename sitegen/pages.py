@@ -10,7 +10,7 @@ by the caller.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
@@ -46,6 +46,40 @@ class Page:
 
 _DIGEST = attrgetter("digest")
 _DAY_URL = attrgetter("day_url")
+
+
+@dataclass(frozen=True)
+class PageGroup:
+    """Pages planned together because they share their inputs (a day page and its entries' permalinks).
+
+    A group whose key is as the last build recorded it keeps its pages' records
+    without being planned page by page: in a 50k-entry archive, making and
+    keying every page again was most of what a one-entry edit cost.
+    """
+
+    #: Stable across builds: "day:2014/01/08/", or a site-wide page's output path.
+    name: str
+    #: Every input of every page in the group: equal deps imply equal pages.
+    deps: str
+    #: The group's pages, made only when the group changed (or its outputs did).
+    expand: Callable[[], list[Page]]
+
+    def key(self, site_fingerprint: str) -> str:
+        return hashlib.sha256(f"{site_fingerprint}\0{self.name}\0{self.deps}".encode()).hexdigest()[:32]
+
+    @classmethod
+    def single(cls, page: Page) -> PageGroup:
+        """A group of one page (a site-wide page, a topic page): its key covers what the page's does."""
+        return cls(page.path, f"{page.kind}\0{page.template}\0{page.deps}", lambda: [page])
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the build produces: every page, in groups."""
+
+    groups: list[PageGroup]
+    #: Output paths of the entry permalink pages, for the search index, without expanding any group.
+    entry_paths: list[str]
 
 
 def _digests(entries: Iterable[Entry]) -> str:
@@ -101,10 +135,68 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: s
     )
 
 
-def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
-    """Every page of the site, in a fixed order (the contract's URL table)."""
-    pages: list[Page] = []
-    entry_index = {entry.url: index for index, entry in enumerate(archive.entries)}  # URLs are unique
+def _in_page_order(day: Day) -> Iterator[Entry]:
+    """A day's leads and entries in the order their permalink pages are planned (section by section)."""
+    for section in day.sections:
+        if section.lead:
+            yield section.lead
+        yield from section.entries
+
+
+def _alias_url(alias: str) -> str:
+    return alias.strip("/") + "/"
+
+
+def _listed(pages: Iterable[Page]) -> Iterator[Page]:
+    """The pages the sitemap lists: HTML content pages, not redirects, search or 404."""
+    return (page for page in pages if page.kind == "html" and page.template not in UNLISTED)
+
+
+def _day_group(archive: Archive, day_index: int, start: int) -> PageGroup:
+    """A day page with its entries' permalinks and redirects: they change together.
+
+    ``start`` is where the day's entries begin in ``archive.entries``. The group's
+    deps hold every input of every page in it: all the day's digests, the
+    neighbouring days, and the entries just before and after the day (the first
+    and last permalinks link to them).
+    """
+    day = archive.days[day_index]
+    prev_day = archive.days[day_index - 1] if day_index else None
+    next_day = archive.days[day_index + 1] if day_index + 1 < len(archive.days) else None
+    leads = [section.lead for section in day.sections if section.lead]
+    lead = leads[0].digest if leads else "-"
+    end = start + len(leads) + len(day.entries)
+    before_day = archive.entries[start - 1].digest if start else "-"
+    after_day = archive.entries[end].digest if end < len(archive.entries) else "-"
+    day_deps = f"{_digests(leads)}|{_digests(day.entries)}|{_day_deps(prev_day)}|{_day_deps(next_day)}"
+
+    def expand() -> list[Page]:
+        context: dict[str, Any] = {"day": day, "prev": prev_day, "next": next_day, "page_url": day.url}
+        pages = [Page(f"{day.url}index.html", "html", "day.html", context, day_deps)]
+        index = {entry.url: start + offset for offset, entry in enumerate(archive.entries[start:end])}
+        for entry in _in_page_order(day):
+            before, after = archive.entry_neighbours(index[entry.url])
+            context = {"entry": entry, "day": day, "prev": before, "next": after, "page_url": entry.url}
+            deps = f"{entry.digest}|{before.digest if before else '-'}|{after.digest if after else '-'}|{lead}"
+            pages.append(Page(f"{entry.url}index.html", "html", "entry.html", context, deps))
+            for alias in entry.aliases:
+                target = _alias_url(alias)
+                context = {"entry": entry, "page_url": target}
+                pages.append(Page(f"{target}index.html", "html", "redirect.html", context, entry.digest))
+        return pages
+
+    return PageGroup(f"day:{day.url}", f"{day_deps}|{before_day}|{after_day}", expand)
+
+
+def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
+    """Every page of the site, in a fixed order (the contract's URL table), grouped by shared inputs."""
+    groups: list[PageGroup] = []
+    pages: list[Page] = []  # site-wide pages, each its own group
+
+    def flush() -> None:
+        groups.extend(PageGroup.single(page) for page in pages)
+        pages.clear()
+
     home_days = tuple(reversed(archive.days[-config.home_days :]))
     # What the heatmaps and the sitemap show: which days and URLs exist, not what entries say.
     shape = hashlib.sha256("|".join(f"{day.url}{len(day.entries)}" for day in archive.days).encode()).hexdigest()
@@ -149,38 +241,16 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
                 deps,
             )
         )
+    flush()
+    listed = [page.context["page_url"] for page in _listed(group.expand()[0] for group in groups)]
+    redirects: list[tuple[str, str]] = []
+    start = 0  # where each day's entries begin in archive.entries (oldest first, so days are runs)
     for day_index, day in enumerate(archive.days):
-        prev_day = archive.days[day_index - 1] if day_index else None
-        next_day = archive.days[day_index + 1] if day_index + 1 < len(archive.days) else None
-        leads = [section.lead for section in day.sections if section.lead]
-        lead = leads[0].digest if leads else "-"
-        deps = f"{_digests(leads)}|{_digests(day.entries)}|{_day_deps(prev_day)}|{_day_deps(next_day)}"
-        pages.append(
-            Page(
-                f"{day.url}index.html",
-                "html",
-                "day.html",
-                {"day": day, "prev": prev_day, "next": next_day, "page_url": day.url},
-                deps,
-            )
-        )
-        for section in day.sections:
-            for entry in (*([section.lead] if section.lead else []), *section.entries):
-                before, after = archive.entry_neighbours(entry_index[entry.url])
-                context = {"entry": entry, "day": day, "prev": before, "next": after, "page_url": entry.url}
-                deps = f"{entry.digest}|{before.digest if before else '-'}|{after.digest if after else '-'}|{lead}"
-                pages.append(Page(f"{entry.url}index.html", "html", "entry.html", context, deps))
-                for alias in entry.aliases:
-                    target = alias.strip("/") + "/"
-                    pages.append(
-                        Page(
-                            f"{target}index.html",
-                            "html",
-                            "redirect.html",
-                            {"entry": entry, "page_url": target},
-                            entry.digest,
-                        )
-                    )
+        groups.append(_day_group(archive, day_index, start))
+        in_order = list(_in_page_order(day))
+        listed += [day.url, *(entry.url for entry in in_order)]
+        redirects += [(_alias_url(alias), entry.url) for entry in in_order for alias in entry.aliases]
+        start += len(in_order)
     # The topic index shows each topic's count and monthly activity, not its entries.
     activity = {slug: _activity(archive.topic_entries[slug]) for slug in archive.topics_by_slug}
     counts = "|".join(f"{slug}:{activity[slug]}" for slug in archive.topics_by_slug)
@@ -192,14 +262,13 @@ def plan_pages(archive: Archive, config: SiteConfig) -> list[Page]:
     pages.append(Page("atom.xml", "atom", "", {"entries": latest, "page_url": "atom.xml"}, _digests(latest)))
     pages.append(Page("search/index.html", "html", "search.html", {"page_url": "search/"}, ""))
     pages.append(Page("404.html", "html", "404.html", {"page_url": "404.html"}, ""))
-    listed = tuple(page.context["page_url"] for page in pages if page.kind == "html" and page.template not in UNLISTED)
-    urls_digest = hashlib.sha256("|".join(listed).encode()).hexdigest()
-    pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": listed, "page_url": "sitemap.xml"}, urls_digest))
+    listed += [page.context["page_url"] for page in _listed(pages)]
+    urls = tuple(listed)
+    urls_digest = hashlib.sha256("|".join(urls).encode()).hexdigest()
+    pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": urls, "page_url": "sitemap.xml"}, urls_digest))
     pages.append(Page("robots.txt", "html", "robots.txt", {"page_url": "robots.txt"}, ""))
-    redirects = tuple(
-        (page.context["page_url"], page.context["entry"].url) for page in pages if page.template == "redirect.html"
-    )
-    pages.append(
-        Page("_redirects", "html", "_redirects", {"redirects": redirects, "page_url": "_redirects"}, repr(redirects))
-    )
-    return pages
+    moved = tuple(redirects)
+    pages.append(Page("_redirects", "html", "_redirects", {"redirects": moved, "page_url": "_redirects"}, repr(moved)))
+    flush()
+    entry_paths = [f"{entry.url}index.html" for day in archive.days for entry in _in_page_order(day)]
+    return Plan(groups, entry_paths)

@@ -176,10 +176,17 @@ def edit_aliased_entry_title(site: Path) -> None:
     path.write_text(path.read_text().replace("Kills 17", "Kills 18"))
 
 
+def edit_last_title_of_a_day(site: Path) -> None:
+    """The next day's first permalink links back to this entry, across the day boundary."""
+    path = site / "content/entries/2014/01/08/03-bombings.md"
+    path.write_text(path.read_text().replace("Bombings Tonight", "Bombings This Evening"))
+
+
 @pytest.mark.parametrize(
     "change",
     [
         edit_entry,
+        edit_last_title_of_a_day,
         edit_template,
         edit_config,
         add_entry,
