@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, KnownFiles, load_content, read_entry_files, settle
+from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs_stamp, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
@@ -146,7 +146,7 @@ def build(
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
-        known = cache.entries()
+        known, previous_groups = cache.entries(), cache.groups()
         content = load_content(sources.files, topics, parse=cached_parser(parse_new(sources.files, known, progress)))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
@@ -154,7 +154,7 @@ def build(
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         try:
             rendered = render_changed(
-                planned, assets.files, renderer, html, fingerprint, previous, cache.groups(), out_dir, progress
+                planned, assets.files, renderer, html, fingerprint, previous, previous_groups, out_dir, progress
             )
             search_index = index_search(
                 config, planned.entry_paths, reader(out_dir), cache.meta("search"), progress, defer=not search
@@ -167,10 +167,19 @@ def build(
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
-        entries, keep = content.entries, html.keep(content.entries)
-        cache.save(entries, known, html.fresh, keep, plan.records, previous, plan.groups, meta)
+        cache.save(
+            entries=content.entries,
+            known=known,
+            html=html.fresh,
+            html_prefix=html.prefix,
+            outputs=plan.records,
+            previous=previous,
+            groups=plan.groups,
+            previous_groups=previous_groups,
+            meta=meta,
+        )
         if (settled := settle(sources)) is not sources:
-            cache.record_files(settled, KnownFiles.of(sources))
+            cache.record_files(settled, known_files)
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)
     return BuildResult(

@@ -199,29 +199,40 @@ class BuildCache:
 
     def save(
         self,
+        *,
         entries: Iterable[Entry],
         known: Mapping[str, Entry],
         html: Mapping[str, str],
-        html_keep: set[str],
+        html_prefix: str,
         outputs: Mapping[str, OutputRecord],
         previous: Mapping[str, OutputRecord],
         groups: Mapping[str, GroupRecord],
+        previous_groups: Mapping[str, GroupRecord],
         meta: Mapping[str, str],
     ) -> None:
-        """Record a successful build as a diff against the last one; called after its output is committed."""
+        """Record a successful build as a diff against the last one; called after its output is committed.
+
+        ``known`` and ``previous`` are what the cache held when the build started;
+        body HTML is kept under ``html_prefix`` + digest for current entries only.
+        """
         current = {entry.digest: entry for entry in entries}
+        gone = [digest for digest in known if digest not in current]
         db = self.db
-        db.executemany("DELETE FROM entries WHERE digest = ?", ((d,) for d in known if d not in current))
+        db.executemany("DELETE FROM entries WHERE digest = ?", ((digest,) for digest in gone))
         db.executemany(
             "INSERT OR REPLACE INTO entries VALUES (?, ?)",
             ((d, _pack(e)) for d, e in current.items() if d not in known),
         )
         db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", html.items())
-        stale = [key for (key,) in db.execute("SELECT key FROM html") if key not in html_keep]
-        db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
+        db.executemany("DELETE FROM html WHERE key = ?", ((html_prefix + digest,) for digest in gone))
+        (rows,) = db.execute("SELECT count(*) FROM html").fetchone()
+        if rows > len(current):  # rows of another Markdown setup, or of parses no longer cached: sweep
+            keep = {html_prefix + digest for digest in current}
+            stale = [key for (key,) in db.execute("SELECT key FROM html") if key not in keep]
+            db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
         if outputs != previous:
             self._set_blob("outputs", {path: tuple(record) for path, record in outputs.items()})
-        if groups != self.groups():
+        if groups != previous_groups:
             self._set_blob("groups", groups)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         db.commit()

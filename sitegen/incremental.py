@@ -29,23 +29,19 @@ from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
 from sitegen.search import SearchIndex
 
 
-def cached_parser(known: Mapping[str, Entry]) -> Callable[[SourceFile], Entry]:
-    """A parser for ``load_content`` that reuses the parse of identical bytes at the same path."""
+def cached_parser(parsed: Mapping[str, Entry]) -> Callable[[SourceFile], Entry]:
+    """A parser for ``load_content`` that takes what ``parse_new`` found for each path."""
 
     def parse(source: SourceFile) -> Entry:
-        entry = _cached(known, source)
+        entry = parsed.get(source.rel)
         return entry if entry is not None else parse_file(source.read(), source.root, source.rel)
 
     return parse
 
 
-def _cached(known: Mapping[str, Entry], source: SourceFile) -> Entry | None:
-    entry = known.get(source.digest)
-    return entry if entry is not None and entry.path == source.rel else None
-
-
 def parse_new(files: Sequence[SourceFile], known: Mapping[str, Entry], progress: Progress) -> dict[str, Entry]:
-    """``known`` plus the parse of every file it lacks, on all cores when there are many (a first build).
+    """Each file's entry by path: the cached parse of identical bytes at the same path, else a fresh
+    parse, made on all cores when there are many (a first build).
 
     A file that fails to parse is left out: ``load_content`` parses it again in
     order and reports every problem with file and line.
@@ -57,9 +53,18 @@ def parse_new(files: Sequence[SourceFile], known: Mapping[str, Entry], progress:
         except SitegenError:
             return None
 
-    missing = [source for source in files if _cached(known, source) is None]
-    parsed = parallel.map_items(parse, missing, progress, "parse")
-    return {**known, **{entry.digest: entry for entry in parsed if entry is not None}}
+    parsed: dict[str, Entry] = {}
+    missing: list[SourceFile] = []
+    for source in files:
+        entry = known.get(source.digest)
+        if entry is not None and entry.path == source.rel:
+            parsed[source.rel] = entry
+        else:
+            missing.append(source)
+    for source, fresh in zip(missing, parallel.map_items(parse, missing, progress, "parse"), strict=True):
+        if fresh is not None:
+            parsed[source.rel] = fresh
+    return parsed
 
 
 class EntryHtml:
@@ -99,9 +104,6 @@ class EntryHtml:
             for entry, html in zip(missing, bodies, strict=True):
                 self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
         progress.stage("markdown", f"{len(missing):,} rendered, {len(entries) - len(missing):,} cached")
-
-    def keep(self, entries: Sequence[Entry]) -> set[str]:
-        return {self.prefix + entry.digest for entry in entries}
 
 
 @dataclass(frozen=True)

@@ -392,3 +392,20 @@ def test_a_cache_from_another_version_is_discarded_not_trusted(fixture_site: Pat
     build(clean)
     assert snapshot(fixture_site / "public") == snapshot(clean / "public")
     assert snapshot(fixture_site / "public") != expected
+
+
+def test_the_cache_forgets_parses_and_bodies_no_entry_has_any_more(fixture_site: Path) -> None:
+    import sqlite3
+
+    def rows() -> tuple[int, int]:
+        (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
+        with sqlite3.connect(cache) as db:
+            return db.execute("SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM html)").fetchone()
+
+    build(fixture_site)
+    first = rows()
+    entry = fixture_site / "content/entries/2014/01/08/01-tuesday-summary.md"
+    for word in ("one", "two", "three"):
+        entry.write_text(entry.read_text() + f"\nAnd {word}.\n")
+        build(fixture_site)
+    assert rows() == first
