@@ -7,11 +7,12 @@ out here once, so rendering is a pure function of the archive.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from itertools import groupby
+from operator import attrgetter
 from types import MappingProxyType
 
 from sitegen.model import Content, Entry, Topic
@@ -103,14 +104,13 @@ class Archive:
         return before, after
 
 
-def chronological_key(entry: Entry) -> tuple[date, str, int, str]:
-    """Total, deterministic order without inventing times: date, dump, seq, slug."""
-    return (entry.date, entry.dump, entry.seq, entry.slug)
+#: Total, deterministic order without inventing times: date, dump, seq, slug (in C: 50k entries per rebuild).
+chronological_key: Callable[[Entry], tuple[date, str, int, str]] = attrgetter("date", "dump", "seq", "slug")
 
 
 def _day(day: date, entries: list[Entry]) -> Day:
     sections = []
-    for dump, group in groupby(entries, key=lambda entry: entry.dump):
+    for dump, group in groupby(entries, key=attrgetter("dump")):
         items = list(group)
         leads = [entry for entry in items if entry.kind == "lead"]
         rest = [entry for entry in items if entry.kind != "lead"]
@@ -123,7 +123,7 @@ def _day(day: date, entries: list[Entry]) -> Day:
 def build_index(content: Content) -> Archive:
     """Group published entries into days, months, years and topics."""
     entries = tuple(sorted((entry for entry in content.entries if not entry.draft), key=chronological_key))
-    days = tuple(_day(day, list(group)) for day, group in groupby(entries, key=lambda entry: entry.date))
+    days = tuple(_day(day, list(group)) for day, group in groupby(entries, key=attrgetter("date")))
     months = tuple(
         Month(year=year, month=month, days=tuple(group))
         for (year, month), group in groupby(days, key=lambda day: (day.date.year, day.date.month))

@@ -341,7 +341,8 @@ def test_a_damaged_blob_in_the_cache_means_rebuilding_not_trusting(fixture_site:
     (fixture_site / "public" / DAY1).write_text("stale", encoding="utf-8")  # only a distrustful build repairs this
     (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
     with sqlite3.connect(cache) as db:
-        db.execute("UPDATE blobs SET data = ? WHERE name IN ('outputs', 'files')", (damage,))
+        db.execute("UPDATE blobs SET data = ? WHERE name IN ('outputs', 'groups')", (damage,))
+        db.execute("UPDATE files SET data = ?", (damage,))
     edit_entry(fixture_site)
     build(fixture_site)
     clean = copy_site(fixture_site, fixture_site.parent / "clean")

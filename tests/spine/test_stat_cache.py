@@ -136,3 +136,21 @@ def test_parses_cached_by_a_sitegen_that_parsed_differently_are_not_reused(
     build(fixture_site)  # not a no-op, so it parses, and caches what it parsed
     with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
         assert len(cache.entries()) == len(read_entry_files(fixture_site).files)
+
+
+def test_the_recorded_stats_follow_files_added_edited_and_removed(fixture_site: Path, trust_every_stat: None) -> None:
+    """Stats are stored a folder at a time: each kind of change must still leave exactly the files on disk."""
+    entries = fixture_site / "content" / "entries"
+    build(fixture_site)
+    shutil.rmtree(entries / "2014" / "01" / "09")  # a whole day goes
+    edited = _an_entry(fixture_site)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    added = entries / "2014" / "03" / "01" / "01-new.md"
+    added.parent.mkdir(parents=True)
+    added.write_text(
+        "---\ntitle: New\ndate: 2014-03-01\nseq: 1\nkind: entry\nslug: new\ntags: []\n---\n\nNew.\n", encoding="utf-8"
+    )
+    build(fixture_site)
+    with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
+        known = cache.known_files()
+    assert known.files == KnownFiles.of(read_entry_files(fixture_site)).files
