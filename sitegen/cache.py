@@ -13,6 +13,7 @@ trusted past a check.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 import os
@@ -40,7 +41,6 @@ CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
-_TABLES = ("meta", "entries", "html", "blobs", "files")
 _FIELDS = tuple(field.name for field in fields(Entry))
 
 
@@ -124,17 +124,21 @@ class BuildCache:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
-        db.executescript(_SCHEMA)
-        row = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
-        scope = db.execute("SELECT value FROM meta WHERE name = 'scope'").fetchone()
-        if row is None or row[0] != CACHE_VERSION or scope is None or scope[0] != self.scope:
-            if row is not None:
+        version = scope = None
+        with contextlib.suppress(sqlite3.OperationalError):  # no meta table: a new (or foreign) file
+            version = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
+            scope = db.execute("SELECT value FROM meta WHERE name = 'scope'").fetchone()
+        if version != (CACHE_VERSION,) or scope != (self.scope,):
+            if version is not None:
                 self.discarded = "build cache is from another sitegen version or output folder; rebuilding it"
-            db.executescript(
-                "DELETE FROM entries; DELETE FROM html; DELETE FROM blobs; DELETE FROM files; DELETE FROM meta;"
-            )
+            # Dropped, not emptied: another version's tables may have other columns.
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            for (table,) in tables.fetchall():
+                db.execute(f'DROP TABLE "{table.replace(chr(34), chr(34) * 2)}"')
+            db.executescript(_SCHEMA)
             db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)])
             db.commit()
+        db.executescript(_SCHEMA)  # a cache of this version has them all; a damaged one may not
         return db
 
     def meta(self, name: str) -> str | None:
