@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import fields
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -96,6 +96,21 @@ def _records(data: bytes) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _layout(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    return set(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+
+
+@lru_cache(maxsize=1)
+def _expected_layout() -> set[tuple[str, str]]:
+    """The tables (and their columns) a cache of this version has."""
+    db = sqlite3.connect(":memory:")
+    try:
+        db.executescript(_SCHEMA)
+        return _layout(db)
+    finally:
+        db.close()
+
+
 def _folder(rel: str) -> str:
     return rel.rpartition("/")[0]
 
@@ -128,9 +143,14 @@ class BuildCache:
         with contextlib.suppress(sqlite3.OperationalError):  # no meta table: a new (or foreign) file
             version = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
             scope = db.execute("SELECT value FROM meta WHERE name = 'scope'").fetchone()
-        if version != (CACHE_VERSION,) or scope != (self.scope,):
+        current = version == (CACHE_VERSION,) and scope == (self.scope,)
+        if not current or _layout(db) != _expected_layout():
             if version is not None:
-                self.discarded = "build cache is from another sitegen version or output folder; rebuilding it"
+                self.discarded = (
+                    "build cache is from another sitegen version or output folder; rebuilding it"
+                    if not current
+                    else "build cache tables are not as this version lays them out; rebuilding it"
+                )
             # Dropped, not emptied: another version's tables may have other columns.
             tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             for (table,) in tables.fetchall():
@@ -138,7 +158,6 @@ class BuildCache:
             db.executescript(_SCHEMA)
             db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)])
             db.commit()
-        db.executescript(_SCHEMA)  # a cache of this version has them all; a damaged one may not
         return db
 
     def meta(self, name: str) -> str | None:
