@@ -17,7 +17,7 @@ from sitegen.cache import CACHE_DIR, BuildCache
 from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle
 from sitegen.errors import SitegenError
-from sitegen.fingerprint import import_inputs_stamp, inputs_key, site_fingerprint
+from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
 from sitegen.output import commit, outputs_intact, recover
 from sitegen.progress import Progress
@@ -70,15 +70,17 @@ def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> None:
     """Import dumps that are new or changed, so building stays one command."""
     if not (site_dir / "content" / "raw").is_dir():
         return
-    stamp = import_inputs_stamp(site_dir)
-    if stamp is not None and stamp == cache.meta("import_inputs"):
+    known = cache.import_files()
+    key, inputs = import_inputs(site_dir, known)
+    if key == cache.meta("import_inputs"):
+        cache.record_import_files(inputs, known)  # files read again (too recent last time) need not be next time
         return  # no dump, manifest or topic changed since the last import: it would write nothing
     from sitegen.importer import import_dumps  # only sites with raw dumps need the importer
 
     report = import_dumps(site_dir, echo=progress.info)
     progress.stage("import", report.summary())
-    # The stamp from before the import: a dump saved while it ran must not pass for imported.
-    cache.set_meta("import_inputs", stamp or "")
+    # The inputs as hashed before the import: a dump saved while it ran must not pass for imported.
+    cache.record_import_files(inputs, known, key)
 
 
 #: Warnings of one kind past this many are summed up in one line, so real problems stay visible.

@@ -202,6 +202,21 @@ class BuildCache:
             files.update((rel, row) for rel, row in _records(data).items() if _is_row(row, 5))
         return KnownFiles(files, int(scanned) if scanned and scanned.isdigit() else 0)
 
+    def import_files(self) -> KnownFiles:
+        """Each file the importer reads, with its stat and digest when the last import (or check) started."""
+        scanned = self.meta("import_scanned_ns")
+        files = {rel: row for rel, row in self._blob("import_files").items() if _is_row(row, 5)}
+        return KnownFiles(files, int(scanned) if scanned and scanned.isdigit() else 0)
+
+    def record_import_files(self, sources: Sources, known: KnownFiles, key: str | None = None) -> None:
+        """Remember what the importer's inputs hashed to (and, after an import, the ``key`` they make)."""
+        if key is None and sources.reused == len(sources.files) == len(known.files):
+            return  # nothing was read again: nothing new to remember
+        self._set_blob("import_files", KnownFiles.of(sources).files)
+        facts = {"import_scanned_ns": str(sources.scanned_ns), **({"import_inputs": key} if key else {})}
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", facts.items())
+        self.db.commit()
+
     def _reader(self) -> sqlite3.Connection:
         """This process's connection: a forked render worker must not share its parent's."""
         if os.getpid() != self.pid:

@@ -158,19 +158,42 @@ def read_entry_files(site_dir: Path, known: KnownFiles = NO_KNOWN_FILES) -> Sour
     root = site_dir / ENTRIES_DIR
     if not root.is_dir():
         return Sources([], scanned_ns)
+    return hash_files(root, sorted(_walk(str(root))), known, scanned_ns)
+
+
+def hash_files(
+    root: Path,
+    found: list[tuple[str, os.stat_result]],
+    known: KnownFiles,
+    scanned_ns: int,
+    *,
+    unreadable_ok: bool = False,
+) -> Sources:
+    """The digest of each file ``found`` under ``root`` (taken ``scanned_ns``), reading only those whose stat
+    differs from ``known`` or was too recent to trust when recorded.
+
+    With ``unreadable_ok`` a file that cannot be read (a dangling link) gets an empty
+    digest instead of an error: its stat still says when that changes.
+    """
     trusted_before = known.scanned_ns - RACY_NS
     files = []
     reused = 0
     lookup = known.files.get
-    for rel, found in sorted(_walk(str(root))):
-        stat = FileStat(found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    for rel, stat_result in found:
+        stat = FileStat(stat_result.st_size, stat_result.st_mtime_ns, stat_result.st_ctime_ns, stat_result.st_ino)
         previous = lookup(rel)
         if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
             files.append(SourceFile(rel, root, previous[4], stat))
             reused += 1
             continue
-        with open(os.path.join(root, rel), "rb") as handle:
-            raw = handle.read()
+        try:
+            with open(os.path.join(root, rel), "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            if not unreadable_ok:
+                raise
+            files.append(SourceFile(rel, root, "", stat))
+            continue
         files.append(SourceFile(rel, root, hashlib.sha256(raw).hexdigest(), stat, raw))
     return Sources(files, scanned_ns, reused)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
-from sitegen.content import RACY_NS
+from sitegen.content import KnownFiles, Sources, hash_files
 from sitegen.model import Topic
 from sitegen.theme import Theme, fingerprint_files
 from sitegen.topics import TOPICS_PATH
@@ -122,21 +122,22 @@ def _stats(folder: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
     return found
 
 
-def import_inputs_stamp(site_dir: Path) -> str | None:
-    """A stamp of everything the importer reads (content/raw, topics.toml, sitegen's code), from stats alone.
+def import_inputs(site_dir: Path, known: KnownFiles) -> tuple[str, Sources]:
+    """A key over everything the importer reads (content/raw, topics.toml, sitegen's code), by content.
 
-    Equal to the stamp taken after the last import means importing again would
-    write nothing, so ``sitegen build`` skips even loading the importer. None
-    when a file changed too recently for its stat to prove anything (see RACY_NS).
+    Equal to the key recorded when the last import started means importing again
+    would write nothing, so ``sitegen build`` skips even loading the importer.
+    Stats only decide which files must be read and hashed (as for entry files):
+    a file whose stat changed, or was too recent to trust when recorded, is read.
+    The returned sources are what to record for the next build.
     """
+    scanned_ns = time.time_ns()
     raw = site_dir / "content" / "raw"
-    found = [(f"raw/{rel}", stat) for rel, stat in _stats(str(raw))] if raw.is_dir() else []
+    found = [(f"content/raw/{rel}", stat) for rel, stat in _stats(str(raw))] if raw.is_dir() else []
     with contextlib.suppress(FileNotFoundError):
-        found.append(("topics.toml", (site_dir / TOPICS_PATH).stat()))
-    racy = time.time_ns() - RACY_NS
+        found.append((TOPICS_PATH.as_posix(), (site_dir / TOPICS_PATH).stat()))
+    sources = hash_files(site_dir, sorted(found), known, scanned_ns, unreadable_ok=True)
     digest = hashlib.sha256(code_fingerprint().encode())
-    for rel, stat in sorted(found):
-        if stat.st_ctime_ns >= racy:
-            return None
-        digest.update(f"{rel}\0{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}\n".encode())
-    return digest.hexdigest()
+    for source in sources.files:
+        digest.update(f"{source.rel}\0{source.digest}\n".encode())
+    return digest.hexdigest(), sources
