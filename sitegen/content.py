@@ -64,6 +64,23 @@ def _check_duplicates(entries: list[Entry], root: Path) -> list[Problem]:
             )
         else:
             seen[key] = entry
+    return problems + _check_aliases(entries, root)
+
+
+def _check_aliases(entries: list[Entry], root: Path) -> list[Problem]:
+    """Each published URL is made by one page: an alias may not be an entry's URL or another alias."""
+    published = [entry for entry in entries if not entry.draft]
+    taken: dict[str, Entry] = {entry.url: entry for entry in published}
+    problems = []
+    for entry in published:
+        for alias in entry.aliases:
+            target = alias.strip("/") + "/"
+            other = taken.get(target)
+            if other is None:
+                taken[target] = entry
+                continue
+            what = "this entry's own URL" if other is entry else f"already a URL of {other.path}"
+            problems.append(Problem(root / entry.path, 1, f"alias '{alias}' is {what}"))
     return problems
 
 

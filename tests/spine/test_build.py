@@ -274,6 +274,21 @@ def test_duplicate_slugs_in_a_day_are_a_user_error(fixture_site: Path) -> None:
         build(fixture_site)
 
 
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        ("2014/01/08/tuesday-summary/", "is already a URL of 2014/01/08/01-tuesday-summary.md"),
+        ("2014/01/08/islamic-state-of-iraq-bombings-tonight", "is this entry's own URL"),
+    ],
+)
+def test_an_alias_that_is_already_a_url_is_a_user_error(fixture_site: Path, alias: str, message: str) -> None:
+    """Two pages may not write one output: which one won would depend on the order they were made in."""
+    entry = fixture_site / "content/entries/2014/01/08/03-bombings.md"
+    entry.write_text(entry.read_text().replace("tags:", f"aliases: [{alias}]\ntags:", 1))
+    with pytest.raises(SitegenError, match=f"03-bombings.md:1: alias '{alias}' {re.escape(message)}"):
+        build(fixture_site)
+
+
 def test_a_tag_no_topic_defines_warns_with_file_and_line_and_fails_when_strict(fixture_site: Path) -> None:
     result = build(fixture_site)
     assert any("03-bombings.md:8: tag 'undefined-topic'" in warning for warning in result.warnings)
