@@ -193,7 +193,10 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
     groups: list[PageGroup] = []
     pages: list[Page] = []  # site-wide pages, each its own group
 
+    listed: list[str] = []  # what the sitemap lists, in plan order
+
     def flush() -> None:
+        listed.extend(page.context["page_url"] for page in _listed(pages))
         groups.extend(PageGroup.single(page) for page in pages)
         pages.clear()
 
@@ -242,14 +245,15 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
             )
         )
     flush()
-    listed = [page.context["page_url"] for page in _listed(group.expand()[0] for group in groups)]
     redirects: list[tuple[str, str]] = []
+    entry_paths: list[str] = []
     start = 0  # where each day's entries begin in archive.entries (oldest first, so days are runs)
     for day_index, day in enumerate(archive.days):
         groups.append(_day_group(archive, day_index, start))
         in_order = list(_in_page_order(day))
         listed += [day.url, *(entry.url for entry in in_order)]
         redirects += [(_alias_url(alias), entry.url) for entry in in_order for alias in entry.aliases]
+        entry_paths += [f"{entry.url}index.html" for entry in in_order]
         start += len(in_order)
     # The topic index shows each topic's count and monthly activity, not its entries.
     activity = {slug: _activity(archive.topic_entries[slug]) for slug in archive.topics_by_slug}
@@ -262,7 +266,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
     pages.append(Page("atom.xml", "atom", "", {"entries": latest, "page_url": "atom.xml"}, _digests(latest)))
     pages.append(Page("search/index.html", "html", "search.html", {"page_url": "search/"}, ""))
     pages.append(Page("404.html", "html", "404.html", {"page_url": "404.html"}, ""))
-    listed += [page.context["page_url"] for page in _listed(pages)]
+    flush()
     urls = tuple(listed)
     urls_digest = hashlib.sha256("|".join(urls).encode()).hexdigest()
     pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": urls, "page_url": "sitemap.xml"}, urls_digest))
@@ -270,5 +274,4 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
     moved = tuple(redirects)
     pages.append(Page("_redirects", "html", "_redirects", {"redirects": moved, "page_url": "_redirects"}, repr(moved)))
     flush()
-    entry_paths = [f"{entry.url}index.html" for day in archive.days for entry in _in_page_order(day)]
     return Plan(groups, entry_paths)
