@@ -196,21 +196,23 @@ class BuildCache:
 
     def known_files(self) -> KnownFiles:
         """Each entry file's stat and digest as the last build saw them."""
-        scanned = self.meta("files_scanned_ns")
         files: dict[str, KnownFile] = {}
         for (data,) in self.db.execute("SELECT data FROM files"):
             files.update((rel, row) for rel, row in _records(data).items() if _is_row(row, 5))
-        return KnownFiles(files, int(scanned) if scanned and scanned.isdigit() else 0)
+        return KnownFiles(files, self._scanned_ns("files_scanned_ns"))
 
     def import_files(self) -> KnownFiles:
         """Each file the importer reads, with its stat and digest when the last import (or check) started."""
-        scanned = self.meta("import_scanned_ns")
         files = {rel: row for rel, row in self._blob("import_files").items() if _is_row(row, 5)}
-        return KnownFiles(files, int(scanned) if scanned and scanned.isdigit() else 0)
+        return KnownFiles(files, self._scanned_ns("import_scanned_ns"))
+
+    def _scanned_ns(self, name: str) -> int:
+        scanned = self.meta(name)
+        return int(scanned) if scanned and scanned.isdigit() else 0
 
     def record_import_files(self, sources: Sources, known: KnownFiles, key: str | None = None) -> None:
         """Remember what the importer's inputs hashed to (and, after an import, the ``key`` they make)."""
-        if key is None and sources.reused == len(sources.files) == len(known.files):
+        if key is None and sources.as_recorded(known):
             return  # nothing was read again: nothing new to remember
         self._set_blob("import_files", KnownFiles.of(sources).files)
         facts = {"import_scanned_ns": str(sources.scanned_ns), **({"import_inputs": key} if key else {})}
@@ -251,7 +253,7 @@ class BuildCache:
         Committed at once, whatever the build's outcome: a stat and the digest of the bytes
         read after it are a fact about the file, not about the build.
         """
-        if sources.reused == len(sources.files) == len(known.files):
+        if sources.as_recorded(known):
             return  # every file was as recorded and none was read: nothing new was learnt
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.
         current = {source.rel for source in sources.files}

@@ -168,6 +168,10 @@ class Sources:
     #: How many files matched the last build's record, so were not read: all of them means nothing new was learnt.
     reused: int = 0
 
+    def as_recorded(self, known: KnownFiles) -> bool:
+        """Every file matched ``known`` and none was read: recording them again would learn nothing."""
+        return self.reused == len(self.files) == len(known.files)
+
 
 def read_entry_files(site_dir: Path, known: KnownFiles = NO_KNOWN_FILES) -> Sources:
     """Every entry file's digest, reading only files whose stat differs from ``known`` (or is too recent to trust)."""
