@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cache import CACHE_DIR, BuildCache
+from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle
 from sitegen.errors import SitegenError
@@ -112,15 +112,17 @@ def build(
     progress: Progress | None = None,
     run_import: bool = True,
     search: bool = True,
+    memo: Memo | None = None,
 ) -> BuildResult:
     """Build the site in ``site_dir`` into ``out_dir`` (default ``public``); raise SitegenError on bad input.
 
     ``search=False`` leaves the search index as it is and the build not current (the next one indexes).
+    A long-running caller passes the same ``memo`` to each build, so cache tables stay loaded between them.
     """
     progress = progress or Progress(quiet=True)
     out_dir = out_dir if out_dir is not None else site_dir / "public"
     config = load_config(site_dir, base_url)
-    with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress) as cache:
+    with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress, memo) as cache:
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         if run_import:

@@ -9,6 +9,12 @@ every build, so each is one marshalled blob: at 50k entries, loading 110k rows
 one by one cost more than a whole no-op build should. A cache that is corrupt,
 of another version, or unreadable is discarded and rebuilt; it is never
 trusted past a check.
+
+A long-running process (``sitegen serve``) passes a ``Memo``: what it last read
+from or wrote to the cache stays in memory and is used again as long as the
+cache's *generation* is still the one it saw. Every write makes a new
+generation, so a build by another process (a manual ``sitegen build`` beside
+the server) makes the memo reload, never trusted stale.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ import hashlib
 import marshal
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sitegen.content import KnownFile, KnownFiles, Sources
 from sitegen.fingerprint import parser_key
@@ -42,6 +49,23 @@ CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 _FIELDS = tuple(field.name for field in fields(Entry))
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Memo:
+    """The cache tables one process last read or wrote, kept between its builds.
+
+    At 50k entries, unpacking parses, file stats and output records costs more
+    than the rest of a one-entry rebuild; a dev server need not pay it per save.
+    """
+
+    #: The cache generation the tables are as of; any other generation empties them.
+    generation: str = ""
+    #: Table name → the value ``BuildCache`` returned or saved. Shared, never mutated by callers.
+    tables: dict[str, Any] = field(default_factory=dict)
 
 
 #: A page group's key and its pages' output paths (see ``pages.PageGroup``).
@@ -122,7 +146,7 @@ _as_output_record = partial(tuple.__new__, OutputRecord)
 class BuildCache:
     """A thin, typed wrapper over one SQLite file; every failure means "start empty"."""
 
-    def __init__(self, site_dir: Path, out_dir: Path) -> None:
+    def __init__(self, site_dir: Path, out_dir: Path, memo: Memo | None = None) -> None:
         folder = site_dir / CACHE_DIR
         folder.mkdir(exist_ok=True)
         self.scope = str(out_dir.resolve())
@@ -136,6 +160,27 @@ class BuildCache:
             self.discarded = f"build cache unreadable ({exc}); rebuilding it"
             self.path.unlink(missing_ok=True)
             self.db = self._open()
+        self.memo = memo
+        if memo is not None and memo.generation != (self.meta("generation") or ""):
+            memo.tables.clear()  # another process wrote the cache (or it was rebuilt): reload what it holds
+            memo.generation = self.meta("generation") or ""
+
+    def _remembered(self, name: str, load: Callable[[], T]) -> T:
+        """A table as loaded by ``load``, or as the memo holds it from this process's last build."""
+        if self.memo is None:
+            return load()
+        if name not in self.memo.tables:
+            self.memo.tables[name] = load()
+        return self.memo.tables[name]  # type: ignore[no-any-return]
+
+    def _commit(self, **tables: Any) -> None:
+        """Commit the open transaction as a new generation; ``tables`` are the memo's new values."""
+        generation = uuid.uuid4().hex
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
+        self.db.commit()
+        if self.memo is not None:
+            self.memo.generation = generation
+            self.memo.tables.update(tables)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
@@ -156,7 +201,8 @@ class BuildCache:
             for (table,) in tables.fetchall():
                 db.execute(f'DROP TABLE "{table.replace(chr(34), chr(34) * 2)}"')
             db.executescript(_SCHEMA)
-            db.executemany("INSERT INTO meta VALUES (?, ?)", [("version", CACHE_VERSION), ("scope", self.scope)])
+            facts = [("version", CACHE_VERSION), ("scope", self.scope), ("generation", uuid.uuid4().hex)]
+            db.executemany("INSERT INTO meta VALUES (?, ?)", facts)
             db.commit()
         return db
 
@@ -167,17 +213,20 @@ class BuildCache:
     def set_meta(self, name: str, value: str) -> None:
         """Record one fact at once (not with the build's save): it holds whatever the build's outcome."""
         self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
-        self.db.commit()
+        self._commit()
 
-    def entries(self) -> dict[str, Entry]:
+    def entries(self) -> Mapping[str, Entry]:
         """Parsed entries by file digest; a bad row just means that file is parsed again.
 
         Parses made by a sitegen that parsed differently (another ``parser_key``) are dropped.
         """
+        return self._remembered("entries", self._load_entries)
+
+    def _load_entries(self) -> dict[str, Entry]:
         if self.meta("parser") != parser_key():
             self.db.execute("DELETE FROM entries")
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('parser', ?)", (parser_key(),))
-            self.db.commit()
+            self._commit()
             return {}
         out: dict[str, Entry] = {}
         for digest, blob in self.db.execute("SELECT digest, data FROM entries"):
@@ -196,6 +245,9 @@ class BuildCache:
 
     def known_files(self) -> KnownFiles:
         """Each entry file's stat and digest as the last build saw them."""
+        return self._remembered("files", self._load_known_files)
+
+    def _load_known_files(self) -> KnownFiles:
         files: dict[str, KnownFile] = {}
         for (data,) in self.db.execute("SELECT data FROM files"):
             files.update((rel, row) for rel, row in _records(data).items() if _is_row(row, 5))
@@ -203,8 +255,12 @@ class BuildCache:
 
     def import_files(self) -> KnownFiles:
         """Each file the importer reads, with its stat and digest when the last import (or check) started."""
-        files = {rel: row for rel, row in self._blob("import_files").items() if _is_row(row, 5)}
-        return KnownFiles(files, self._scanned_ns("import_scanned_ns"))
+
+        def load() -> KnownFiles:
+            files = {rel: row for rel, row in self._blob("import_files").items() if _is_row(row, 5)}
+            return KnownFiles(files, self._scanned_ns("import_scanned_ns"))
+
+        return self._remembered("import_files", load)
 
     def _scanned_ns(self, name: str) -> int:
         scanned = self.meta(name)
@@ -214,10 +270,11 @@ class BuildCache:
         """Remember what the importer's inputs hashed to (and, after an import, the ``key`` they make)."""
         if key is None and sources.as_recorded(known):
             return  # nothing was read again: nothing new to remember
-        self._set_blob("import_files", KnownFiles.of(sources).files)
+        recorded = KnownFiles.of(sources)
+        self._set_blob("import_files", recorded.files)
         facts = {"import_scanned_ns": str(sources.scanned_ns), **({"import_inputs": key} if key else {})}
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", facts.items())
-        self.db.commit()
+        self._commit(import_files=recorded)
 
     def _reader(self) -> sqlite3.Connection:
         """This process's connection: a forked render worker must not share its parent's."""
@@ -233,19 +290,26 @@ class BuildCache:
     def all_html(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, html FROM html"))
 
-    def outputs(self) -> dict[str, OutputRecord]:
+    def outputs(self) -> Mapping[str, OutputRecord]:
+        """What the last build wrote at each output path."""
+        return self._remembered("outputs", self._load_outputs)
+
+    def _load_outputs(self) -> dict[str, OutputRecord]:
         rows = self._blob("outputs")
         if not all(_is_row(row, 3) for row in rows.values()):
             return {}
         return dict(zip(rows, map(_as_output_record, rows.values()), strict=True))
 
-    def groups(self) -> dict[str, GroupRecord]:
+    def groups(self) -> Mapping[str, GroupRecord]:
         """Each page group's key and output paths as the last build recorded them."""
-        return {
-            name: row
-            for name, row in self._blob("groups").items()
-            if _is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
-        }
+        return self._remembered(
+            "groups",
+            lambda: {
+                name: row
+                for name, row in self._blob("groups").items()
+                if _is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
+            },
+        )
 
     def record_files(self, sources: Sources, known: KnownFiles) -> None:
         """Remember each entry file's stat and digest, so the next build need not read unchanged files.
@@ -270,7 +334,7 @@ class BuildCache:
             ((folder, marshal.dumps(row, 2)) for folder, row in rows.items() if row),
         )
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files_scanned_ns', ?)", (str(sources.scanned_ns),))
-        self.db.commit()
+        self._commit(files=KnownFiles.of(sources))
 
     def save(
         self,
@@ -310,13 +374,13 @@ class BuildCache:
         if groups != previous_groups:
             self._set_blob("groups", groups)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
-        db.commit()
+        self._commit(entries=current, outputs=outputs, groups=groups)
 
     @classmethod
     @contextmanager
-    def open(cls, site_dir: Path, out_dir: Path, progress: Progress) -> Iterator[BuildCache]:
+    def open(cls, site_dir: Path, out_dir: Path, progress: Progress, memo: Memo | None = None) -> Iterator[BuildCache]:
         """The cache for one build; closed (and uncommitted work dropped) however the build ends."""
-        cache = cls(site_dir, out_dir)
+        cache = cls(site_dir, out_dir, memo)
         if cache.discarded:
             progress.warn(cache.discarded)
         try:

@@ -52,6 +52,7 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from sitegen.build import BuildResult, build
+from sitegen.cache import Memo
 from sitegen.config import load_config
 from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.progress import Progress
@@ -234,6 +235,8 @@ class DevServer:
         self.gate = BuildGate()
         self.board = StateBoard()
         self._import_pending = True
+        #: Cache tables kept loaded between this server's builds (checked against the cache each time).
+        self.memo = Memo()
         self._warnings: set[str] = set()
         #: The last successful build, and the latest builds (for the log, tests and benchmarks).
         self.last_result: BuildResult | None = None
@@ -352,7 +355,13 @@ class DevServer:
         """The build's result, or its problems as ``path:line: message`` lines for the overlay."""
         try:
             return build(
-                self.site_dir, self.out_dir, base_url=base_url, progress=progress, run_import=run_import, search=search
+                self.site_dir,
+                self.out_dir,
+                base_url=base_url,
+                progress=progress,
+                run_import=run_import,
+                search=search,
+                memo=self.memo,
             )
         except SitegenError as error:
             return tuple(self._describe(problem) for problem in error.problems)

@@ -12,7 +12,7 @@ import pytest
 
 from sitegen import parallel
 from sitegen.build import build
-from sitegen.cache import CACHE_VERSION
+from sitegen.cache import CACHE_VERSION, Memo
 from sitegen.errors import BuildFailed, SitegenError
 from tests.conftest import FIXTURE_SITE, copy_site
 from tests.spine.helpers import mtimes, snapshot
@@ -198,16 +198,34 @@ def edit_last_title_of_a_day(site: Path) -> None:
         edit_aliased_entry_title,
     ],
 )
-def test_an_incremental_build_equals_a_clean_build(tmp_path: Path, change: object) -> None:
+@pytest.mark.parametrize("warm", [False, True], ids=["cold process", "warm process"])
+def test_an_incremental_build_equals_a_clean_build(tmp_path: Path, change: object, warm: bool) -> None:
+    """A warm process (``sitegen serve``) keeps the cache's tables in a memo between builds: same output."""
     assert callable(change)
     incremental = copy_site(FIXTURE_SITE, tmp_path / "incremental")
-    build(incremental)
+    memo = Memo() if warm else None
+    build(incremental, memo=memo)
     change(incremental)
-    result = build(incremental)
+    result = build(incremental, memo=memo)
     assert result.written > 0
     clean = copy_site(incremental, tmp_path / "clean")
     build(clean)
     assert snapshot(incremental / "public") == snapshot(clean / "public")
+
+
+def test_a_warm_process_notices_another_process_built_in_between(tmp_path: Path) -> None:
+    """The server's memo must not outlive a manual build: same-size edits make stale records look valid."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    memo = Memo()
+    build(site, memo=memo)
+    edit_aliased_entry_title(site)  # "Kills 17" → "Kills 18": every output keeps its size
+    build(site)  # another process: the memo's records are now out of date
+    path = site / "content/entries/2014/01/09/01-car-bomb.md"
+    path.write_text(path.read_text().replace("Kills 18", "Kills 17"))
+    build(site, memo=memo)
+    clean = copy_site(site, tmp_path / "clean")
+    build(clean)
+    assert snapshot(site / "public") == snapshot(clean / "public")
 
 
 def test_an_entry_edit_rewrites_only_what_shows_it(fixture_site: Path) -> None:
