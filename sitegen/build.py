@@ -8,7 +8,7 @@ Each stage is one function in its own module; nothing happens behind this list.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,11 +113,14 @@ def build(
     run_import: bool = True,
     search: bool = True,
     memo: Memo | None = None,
+    entries_changed: Collection[str] | None = None,
 ) -> BuildResult:
     """Build the site in ``site_dir`` into ``out_dir`` (default ``public``); raise SitegenError on bad input.
 
     ``search=False`` leaves the search index as it is and the build not current (the next one indexes).
-    A long-running caller passes the same ``memo`` to each build, so cache tables stay loaded between them.
+    A long-running caller passes the same ``memo`` to each build, so cache tables stay loaded between them,
+    and with a file watcher ``entries_changed``: every path under content/entries touched since the last
+    build's scan (None: scan them all).
     """
     progress = progress or Progress(quiet=True)
     out_dir = out_dir if out_dir is not None else site_dir / "public"
@@ -127,7 +130,7 @@ def build(
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         if run_import:
             import_stage(site_dir, cache, progress)
-        sources = read_entry_files(site_dir, known_files := cache.known_files())
+        sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed)
         cache.record_files(sources, known_files)
         topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
         fingerprint = site_fingerprint(config, theme, topics)

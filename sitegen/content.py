@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from stat import S_ISDIR, S_ISREG
 from typing import NamedTuple
 
 from sitegen.errors import Problem, SitegenError
@@ -22,12 +23,12 @@ ENTRIES_DIR = Path("content") / "entries"
 MAX_PROBLEMS = 50
 
 
-def _walk(root: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
+def _walk(root: str, rel: str = "") -> list[tuple[str, FileStat]]:
     """The ``*.md`` files under ``root``: relative POSIX path and stat.
 
     Plain strings and ``scandir``, as pathlib is slow at 50k files.
     """
-    found: list[tuple[str, os.stat_result]] = []
+    found: list[tuple[str, FileStat]] = []
     with os.scandir(os.path.join(root, rel) if rel else root) as scan:
         for item in scan:
             if item.name.startswith("."):
@@ -36,7 +37,7 @@ def _walk(root: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
             if item.is_dir(follow_symlinks=False):
                 found.extend(_walk(root, name))
             elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
-                found.append((name, item.stat(follow_symlinks=False)))
+                found.append((name, FileStat.of(item.stat(follow_symlinks=False))))
     return found
 
 
@@ -173,8 +174,16 @@ class Sources:
         return self.reused == len(self.files) == len(known.files)
 
 
-def read_entry_files(site_dir: Path, known: KnownFiles = NO_KNOWN_FILES) -> Sources:
-    """Every entry file's digest, reading only files whose stat differs from ``known`` (or is too recent to trust)."""
+def read_entry_files(
+    site_dir: Path, known: KnownFiles = NO_KNOWN_FILES, changed: Iterable[str] | None = None
+) -> Sources:
+    """Every entry file's digest, reading only files whose stat differs from ``known`` (or is too recent to trust).
+
+    ``changed`` (from a file watcher: paths under content/entries touched since
+    ``known`` was scanned) narrows the scan to those paths, when it can be trusted.
+    """
+    if changed is not None and (hinted := _rescan(site_dir, known, changed)) is not None:
+        return hinted
     scanned_ns = time.time_ns()
     root = site_dir / ENTRIES_DIR
     if not root.is_dir():
@@ -182,9 +191,40 @@ def read_entry_files(site_dir: Path, known: KnownFiles = NO_KNOWN_FILES) -> Sour
     return hash_files(root, sorted(_walk(str(root))), known, scanned_ns)
 
 
+def _rescan(site_dir: Path, known: KnownFiles, changed: Iterable[str]) -> Sources | None:
+    """Only the ``changed`` paths looked at again; the other files keep their recorded stat and digest.
+
+    None when the hint cannot be complete (nothing recorded, or a folder among the changes).
+    """
+    if not known.files:
+        return None
+    root = site_dir / ENTRIES_DIR
+    found = {rel: FileStat(*row[:4]) for rel, row in known.files.items()}
+    for rel in changed:
+        parts = rel.split("/")
+        if not rel or any(part in ("", ".", "..") for part in parts):
+            return None
+        if any(part.startswith(".") for part in parts):
+            continue  # hidden: never an entry, and never a folder of entries
+        try:
+            stat = os.lstat(os.path.join(root, rel))
+        except FileNotFoundError:
+            stat = None
+        except OSError:
+            return None
+        if stat is not None and S_ISDIR(stat.st_mode):
+            return None  # a folder appeared (or moved in): what is in it is not in the hint
+        if stat is None and any(name.startswith(rel + "/") for name in found):
+            return None  # a folder of entries went away (or moved out)
+        found.pop(rel, None)
+        if stat is not None and rel.endswith(".md") and S_ISREG(stat.st_mode):
+            found[rel] = FileStat.of(stat)
+    return hash_files(root, sorted(found.items()), known, time.time_ns())
+
+
 def hash_files(
     root: Path,
-    found: list[tuple[str, os.stat_result]],
+    found: Sequence[tuple[str, FileStat]],
     known: KnownFiles,
     scanned_ns: int,
     *,
@@ -200,8 +240,7 @@ def hash_files(
     files = []
     reused = 0
     lookup = known.files.get
-    for rel, stat_result in found:
-        stat = FileStat(stat_result.st_size, stat_result.st_mtime_ns, stat_result.st_ctime_ns, stat_result.st_ino)
+    for rel, stat in found:
         previous = lookup(rel)
         if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
             files.append(SourceFile(rel, root, previous[4], stat))

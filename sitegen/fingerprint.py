@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
-from sitegen.content import KnownFiles, Sources, hash_files
+from sitegen.content import FileStat, KnownFiles, Sources, hash_files
 from sitegen.model import Topic
 from sitegen.theme import Theme, fingerprint_files
 from sitegen.topics import TOPICS_PATH
@@ -105,10 +105,10 @@ def inputs_key(fingerprint: str, digests: Sequence[tuple[str, str]], strict: boo
     return digest.hexdigest()
 
 
-def _stats(folder: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
+def _stats(folder: str, rel: str = "") -> list[tuple[str, FileStat]]:
     """Every file under ``folder`` with its stat, hidden files and symlinks included (unlike the
     entry scan): the importer decides what counts, so anything there may change what it does."""
-    found = []
+    found: list[tuple[str, FileStat]] = []
     with os.scandir(os.path.join(folder, rel)) as scan:
         for item in scan:
             name = f"{rel}/{item.name}" if rel else item.name
@@ -116,9 +116,9 @@ def _stats(folder: str, rel: str = "") -> list[tuple[str, os.stat_result]]:
                 found.extend(_stats(folder, name))
             else:
                 try:
-                    found.append((name, item.stat()))
+                    found.append((name, FileStat.of(item.stat())))
                 except FileNotFoundError:  # a dangling link: its own stat still tells when it changes
-                    found.append((name, item.stat(follow_symlinks=False)))
+                    found.append((name, FileStat.of(item.stat(follow_symlinks=False))))
     return found
 
 
@@ -135,7 +135,7 @@ def import_inputs(site_dir: Path, known: KnownFiles) -> tuple[str, Sources]:
     raw = site_dir / "content" / "raw"
     found = [(f"content/raw/{rel}", stat) for rel, stat in _stats(str(raw))] if raw.is_dir() else []
     with contextlib.suppress(FileNotFoundError):
-        found.append((TOPICS_PATH.as_posix(), (site_dir / TOPICS_PATH).stat()))
+        found.append((TOPICS_PATH.as_posix(), FileStat.of((site_dir / TOPICS_PATH).stat())))
     sources = hash_files(site_dir, sorted(found), known, scanned_ns, unreadable_ok=True)
     digest = hashlib.sha256(code_fingerprint().encode())
     for source in sources.files:

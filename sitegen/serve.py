@@ -54,6 +54,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from sitegen.build import BuildResult, build
 from sitegen.cache import Memo
 from sitegen.config import load_config
+from sitegen.content import ENTRIES_DIR
 from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.progress import Progress
 from sitegen.watch import Watcher
@@ -237,6 +238,9 @@ class DevServer:
         self._import_pending = True
         #: Cache tables kept loaded between this server's builds (checked against the cache each time).
         self.memo = Memo()
+        #: Entry files (relative to content/entries) touched since the last successful build, so the
+        #: next one looks at those alone; None: scan them all (the first build, or a folder moved).
+        self._touched: set[str] | None = None
         self._warnings: set[str] = set()
         #: The last successful build, and the latest builds (for the log, tests and benchmarks).
         self.last_result: BuildResult | None = None
@@ -304,6 +308,7 @@ class DevServer:
         """Bring the search index up to date after edits were shown without it (called when idle)."""
         if not self._search_stale:
             return None
+        self._touched = None  # the pause is also when the whole tree is scanned, in case a watcher event was lost
         return self.rebuild(frozenset(), search=True)
 
     def rebuild(self, changed: frozenset[Path], *, search: bool | None = None) -> SiteState:
@@ -314,6 +319,7 @@ class DevServer:
         """
         search = not changed if search is None else search
         raw = self.site_dir / "content" / "raw"
+        self._note_touched(changed)
         stream = io.StringIO()
         with self.gate.building():
             started = time.perf_counter()
@@ -324,6 +330,7 @@ class DevServer:
             failing = bool(self.board.state.problems)
             if isinstance(outcome, BuildResult):
                 self._import_pending = False
+                self._touched = set()
                 self.base_path = base_path
                 self.last_result = outcome
                 self._search_stale = outcome.search_pending and not search
@@ -349,6 +356,18 @@ class DevServer:
         self._report_warnings(stream.getvalue())
         return self.board.state
 
+    def _note_touched(self, changed: frozenset[Path]) -> None:
+        """Add the entry files among ``changed`` to those the next build must look at."""
+        entries = self.site_dir / ENTRIES_DIR
+        if self._touched is None:
+            return
+        for path in changed:
+            if entries.is_relative_to(path):  # content/ or content/entries itself moved
+                self._touched = None
+                return
+            if path.is_relative_to(entries):
+                self._touched.add(path.relative_to(entries).as_posix())
+
     def _build(
         self, base_url: str, run_import: bool, search: bool, progress: Progress
     ) -> BuildResult | tuple[str, ...]:
@@ -362,6 +381,7 @@ class DevServer:
                 run_import=run_import,
                 search=search,
                 memo=self.memo,
+                entries_changed=self._touched,
             )
         except SitegenError as error:
             return tuple(self._describe(problem) for problem in error.problems)

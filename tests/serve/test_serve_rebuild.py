@@ -90,6 +90,26 @@ def test_an_entry_edit_reaches_its_day_entry_and_topic_pages(running: Running, f
     assert any("rebuilt" in line and "03-bombings.md" in line for line in running.logs)
 
 
+def test_files_and_folders_added_or_removed_while_serving_are_built(running: Running, fixture_site: Path) -> None:
+    """Rebuilds look only at the entry files the watcher names, unless a folder moved: then at all."""
+    entries = fixture_site / "content" / "entries"
+    day = entries / "2014" / "03" / "01"
+    staging = fixture_site / "moving-in" / "01"
+    staging.mkdir(parents=True)
+    (staging / "01-new.md").write_text(
+        "---\ntitle: Moved In\ndate: 2014-03-01\nseq: 1\nkind: entry\nslug: moved-in\n---\n\nNew.\n"
+    )
+    day.parent.mkdir()
+    staging.rename(day)  # the watcher sees a folder arrive, not the file in it
+    wait_until(lambda: running.get("/2014/03/01/").status == 200, what="the day moved in")
+    (day / "02-second.md").write_text(
+        "---\ntitle: Second One\ndate: 2014-03-01\nseq: 2\nkind: entry\nslug: second-one\n---\n\nMore.\n"
+    )
+    wait_until(lambda: "Second One" in running.get("/2014/03/01/").text, what="a file added to it")
+    shutil.rmtree(day)
+    wait_until(lambda: running.get("/2014/03/01/").status == 404, what="the day removed")
+
+
 def test_polling_mode_rebuilds_on_save(start_server: Callable[..., Running], fixture_site: Path) -> None:
     running = start_server(poll=True)
     edit(fixture_site, "Reports are circulating", "Polled edit")

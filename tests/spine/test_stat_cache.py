@@ -154,3 +154,74 @@ def test_the_recorded_stats_follow_files_added_edited_and_removed(fixture_site: 
     with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
         known = cache.known_files()
     assert known.files == KnownFiles.of(read_entry_files(fixture_site)).files
+
+
+def _digests(sources: content.Sources) -> dict[str, str]:
+    return {source.rel: source.digest for source in sources.files}
+
+
+def test_a_scan_told_what_changed_looks_at_those_files_alone(fixture_site: Path, trust_every_stat: None) -> None:
+    """The dev server passes its watcher's paths: a file the hint leaves out keeps its recorded digest."""
+    known = _known(fixture_site)
+    entries = fixture_site / "content" / "entries"
+    told, untold = sorted(entries.rglob("*.md"))[:2]
+    for path in (told, untold):
+        path.write_text(path.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    hinted = read_entry_files(fixture_site, known, [told.relative_to(entries).as_posix()])
+    full = read_entry_files(fixture_site, known)
+    rel_told, rel_untold = (path.relative_to(entries).as_posix() for path in (told, untold))
+    assert _digests(hinted)[rel_told] == _digests(full)[rel_told] != known.files[rel_told][4]
+    assert _digests(hinted)[rel_untold] == known.files[rel_untold][4] != _digests(full)[rel_untold]
+    assert sum(source.raw is not None for source in hinted.files) == 1
+
+
+def _add_entry(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("---\ntitle: New\ndate: 2014-01-08\nseq: 9\nkind: entry\nslug: new\n---\n\nNew.\n")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit",
+        "add a file",
+        "remove a file",
+        "add a folder",
+        "remove a folder",
+        "rename a folder",
+        "hidden and non-entry files",
+    ],
+)
+def test_a_scan_told_what_changed_finds_what_a_full_scan_finds(
+    fixture_site: Path, trust_every_stat: None, change: str
+) -> None:
+    """Whatever the watcher reports, the narrowed scan (or its fallback to a full one) sees the same files."""
+    known = _known(fixture_site)
+    entries = fixture_site / "content" / "entries"
+    day = entries / "2014" / "01" / "08"
+    touched: list[Path] = []
+    if change == "edit":
+        touched = [day / "01-tuesday-summary.md"]
+        touched[0].write_text(touched[0].read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    elif change == "add a file":
+        touched = [day / "09-new.md"]
+        _add_entry(touched[0])
+    elif change == "remove a file":
+        touched = [day / "01-tuesday-summary.md"]
+        touched[0].unlink()
+    elif change == "add a folder":  # watchdog reports the folder, not the files moved in with it
+        touched = [entries / "2015"]
+        _add_entry(entries / "2015" / "01" / "01" / "01-new.md")
+    elif change == "remove a folder":
+        touched = [day]
+        shutil.rmtree(day)
+    elif change == "rename a folder":
+        touched = [day, day.with_name("18")]
+        day.rename(day.with_name("18"))
+    else:
+        touched = [day / ".01-new.md", day / "notes.txt", day / "sub.md.bak"]
+        for path in touched:
+            path.write_text("not an entry")
+    hint = [path.relative_to(entries).as_posix() for path in touched]
+    hinted = read_entry_files(fixture_site, known, hint)
+    assert _digests(hinted) == _digests(read_entry_files(fixture_site, known))
