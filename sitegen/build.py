@@ -8,7 +8,7 @@ Each stage is one function in its own module; nothing happens behind this list.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
+from sitegen.model import Entry
 from sitegen.output import commit, outputs_intact, recover
 from sitegen.progress import Progress
 from sitegen.theme import find_theme
@@ -66,21 +67,25 @@ def bytecode_dir(site_dir: Path) -> Path:
     return folder
 
 
-def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> None:
-    """Import dumps that are new or changed, so building stays one command."""
+def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> Mapping[str, Entry]:
+    """Import dumps that are new or changed, so building stays one command.
+
+    Returns the entries the import wrote, parsed (by digest), so they are not parsed twice.
+    """
     if not (site_dir / "content" / "raw").is_dir():
-        return
+        return {}
     known = cache.import_files()
     key, inputs = import_inputs(site_dir, known)
     if key == cache.meta("import_inputs"):
         cache.record_import_files(inputs, known)  # files read again (too recent last time) need not be next time
-        return  # no dump, manifest or topic changed since the last import: it would write nothing
+        return {}  # no dump, manifest or topic changed since the last import: it would write nothing
     from sitegen.importer import import_dumps  # only sites with raw dumps need the importer
 
     report = import_dumps(site_dir, echo=progress.info)
     progress.stage("import", report.summary())
     # The inputs as hashed before the import: a dump saved while it ran must not pass for imported.
     cache.record_import_files(inputs, known, key)
+    return report.parsed
 
 
 #: Warnings of one kind past this many are summed up in one line, so real problems stay visible.
@@ -128,8 +133,7 @@ def build(
     with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress, memo) as cache:
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
-        if run_import:
-            import_stage(site_dir, cache, progress)
+        imported = import_stage(site_dir, cache, progress) if run_import else {}
         sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed)
         cache.record_files(sources, known_files)
         topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
@@ -154,7 +158,8 @@ def build(
         from sitegen.search import index_search
 
         known, previous_groups = cache.entries(), cache.groups()
-        content = load_content(sources.files, topics, parse=cached_parser(parse_new(sources.files, known, progress)))
+        parsed = parse_new(sources.files, known, progress, imported)
+        content = load_content(sources.files, topics, parse=cached_parser(parsed))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
         planned, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)

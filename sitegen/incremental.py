@@ -39,9 +39,11 @@ def cached_parser(parsed: Mapping[str, Entry]) -> Callable[[SourceFile], Entry]:
     return parse
 
 
-def parse_new(files: Sequence[SourceFile], known: Mapping[str, Entry], progress: Progress) -> dict[str, Entry]:
-    """Each file's entry by path: the cached parse of identical bytes at the same path, else a fresh
-    parse, made on all cores when there are many (a first build).
+def parse_new(
+    files: Sequence[SourceFile], known: Mapping[str, Entry], progress: Progress, imported: Mapping[str, Entry]
+) -> dict[str, Entry]:
+    """Each file's entry by path: the cached (or just imported) parse of identical bytes at the same
+    path, else a fresh parse, made on all cores when there are many (a first build).
 
     A file that fails to parse is left out: ``load_content`` parses it again in
     order and reports every problem with file and line.
@@ -56,7 +58,7 @@ def parse_new(files: Sequence[SourceFile], known: Mapping[str, Entry], progress:
     parsed: dict[str, Entry] = {}
     missing: list[SourceFile] = []
     for source in files:
-        entry = known.get(source.digest)
+        entry = known.get(source.digest) or imported.get(source.digest)
         if entry is not None and entry.path == source.rel:
             parsed[source.rel] = entry
         else:

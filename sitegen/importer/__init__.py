@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.importer.manifest import DumpSpec, load_manifest, select_dumps
@@ -26,6 +26,7 @@ from sitegen.importer.segment import SEED_FORMAT
 from sitegen.importer.state import DumpRecord, ImportState, load_state, save_state, state_saved_ns
 from sitegen.importer.topics_report import topics_report
 from sitegen.importer.write import confined, safe_relative, sha256, sweep_temporaries, write_files
+from sitegen.model import Entry
 from sitegen.tagging import tagger_for
 from sitegen.topics import TOPICS_PATH, load_topics
 
@@ -51,6 +52,9 @@ class ImportReport:
     #: Per-dump notes, e.g. which encoding was assumed.
     notes: tuple[str, ...]
     dry_run: bool
+    #: The entries this import wrote (or found as it would write them), parsed, by digest of their
+    #: bytes: what a build parsing those files would get, so it need not parse them again.
+    parsed: Mapping[str, Entry] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -199,6 +203,7 @@ def import_dumps(
 
     plans: list[tuple[DumpSummary, Plan | None]] = []
     notes: list[str] = []
+    parsed: dict[str, Entry] = {}
     for outcome in outcomes:
         if isinstance(outcome, Exception):
             raise outcome
@@ -209,6 +214,7 @@ def import_dumps(
         if isinstance(result, Exception):
             raise result
         plans.append((result.summary, result.plan))
+        parsed.update((entry.digest, entry) for entry in result.parsed)
         if result.note is not None:
             notes.append(f"{outcome.spec.name}: {result.note}")
 
@@ -257,5 +263,6 @@ def import_dumps(
         forced=tuple(f"{prefix}/{rel}" for plan in done for rel in plan.forced),
         notes=tuple(notes),
         dry_run=dry_run,
+        parsed=parsed,
     )
     return report

@@ -42,22 +42,24 @@ def entry_dump_lines(entry: Entry) -> list[str]:
     return lines
 
 
-def _pieces(entries_dir: Path, drafts: Sequence[Draft]) -> Iterator[tuple[str, str]]:
-    for draft in drafts:
-        path = entries_dir / draft.rel
-        entry = read_entry(draft.text.encode("utf-8"), path, draft.rel)
+def _pieces(entries: Sequence[Entry]) -> Iterator[tuple[str, str]]:
+    for entry in entries:
         for text in entry_dump_lines(entry):
-            yield _normal(text), str(draft.rel)
+            yield _normal(text), entry.path
 
 
-def check_conservation(dump: Path, lines: Sequence[str], drafts: Sequence[Draft], entries_dir: Path) -> None:
+def check_conservation(
+    dump: Path, lines: Sequence[str], drafts: Sequence[Draft], entries_dir: Path
+) -> tuple[Entry, ...]:
     """Raise SitegenError naming the first dump line the drafts lose, add or reorder.
 
     A line may be split across consecutive pieces (a ``1655 GMT:`` stamp glued
     to the previous paragraph starts a new entry mid-line); the pieces must
-    then spell the line in order.
+    then spell the line in order. Returns the drafts as the build will parse
+    them, so a build that imports need not parse the files it just wrote.
     """
-    pieces = _pieces(entries_dir, drafts)
+    entries = tuple(read_entry(draft.text.encode("utf-8"), entries_dir / draft.rel, draft.rel) for draft in drafts)
+    pieces = _pieces(entries)
     hint = "this is an importer bug: please report it with the dump"
     for number, line in enumerate(lines, 1):
         remaining = _normal(line)
@@ -75,3 +77,4 @@ def check_conservation(dump: Path, lines: Sequence[str], drafts: Sequence[Draft]
     extra = next(pieces, None)
     if extra is not None:
         raise SitegenError(dump, len(lines), f"entries would hold text that is not in the dump ({extra[1]})", hint)
+    return entries

@@ -27,6 +27,7 @@ from sitegen.importer.render import render_dump
 from sitegen.importer.rules import Label
 from sitegen.importer.segment import Segmentation, segment
 from sitegen.importer.state import DumpRecord
+from sitegen.model import Entry
 from sitegen.parallel import map_items
 from sitegen.progress import Progress
 from sitegen.tagging import Tagger
@@ -71,6 +72,8 @@ class Prepared:
     summary: DumpSummary
     plan: Plan
     note: str | None
+    #: The drafts as the build parses them (read back for the conservation check).
+    parsed: tuple[Entry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def _prepare(context: Context, job: Job, new_slugs: set[str]) -> Prepared:
             taken.update(day_file.slugs)
     drafts = render_dump(spec, seg, context.tagger, taken)
     new_slugs.update(draft.slug for draft in drafts)
-    check_conservation(spec.path, decoded.lines, drafts, context.entries_dir)
+    parsed = check_conservation(spec.path, decoded.lines, drafts, context.entries_dir)
     record = DumpRecord(decoded.sha256, job.inputs, stat.st_size, stat.st_mtime_ns)
     owned = [day_file.rel for day_file in folder_files if day_file.owner == spec.name]
     plan = plan_dump(context.entries_dir, spec.name, drafts, job.previous, owned, record, force=context.force)
@@ -140,7 +143,7 @@ def _prepare(context: Context, job: Job, new_slugs: set[str]) -> Prepared:
         len(seg.entries),
         any(s.kind == "lead" for s in seg.segments),
     )
-    return Prepared(job.position, summary, plan, None if decoded.encoding == "utf-8" else decoded.note)
+    return Prepared(job.position, summary, plan, None if decoded.encoding == "utf-8" else decoded.note, parsed)
 
 
 def _prepare_day(context: Context, jobs: Sequence[Job]) -> list[Prepared | tuple[int, Exception]]:

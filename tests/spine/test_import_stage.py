@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 
 import sitegen.importer
-from sitegen import content, fingerprint
+from sitegen import content, fingerprint, incremental
 from sitegen.build import build
 from sitegen.cache import BuildCache
 from sitegen.progress import Progress
 from tests.conftest import copy_bundled_site
+from tests.spine.helpers import snapshot
 
 
 @pytest.fixture
@@ -111,3 +113,28 @@ def test_a_dangling_link_among_the_dumps_does_not_break_the_check(site: Path, im
     import_calls.clear()
     build(site)
     assert import_calls == []
+
+
+def test_a_build_that_imports_does_not_parse_what_the_import_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The importer reads every file back for its conservation check; the build takes those parses
+    (a cold archive-scale build saves seconds), and its pages are what parsing the files gives."""
+    handed, parsing = copy_bundled_site(tmp_path / "handed"), copy_bundled_site(tmp_path / "parsing")
+    for site in (handed, parsing):
+        shutil.rmtree(site / "content" / "entries")
+        (site / "content" / ".import-state.json").unlink(missing_ok=True)
+    sitegen.importer.import_dumps(parsing, echo=lambda line: None)
+    build(parsing, run_import=False)  # parses every file the import wrote
+    parsed: list[str] = []
+    real = incremental.parse_file
+
+    def spy(raw: bytes, root: Path, rel: str) -> object:
+        parsed.append(rel)
+        return real(raw, root, rel)
+
+    monkeypatch.setattr(incremental, "parse_file", spy)
+    build(handed)
+    assert parsed == []
+    assert len(list((handed / "content" / "entries").rglob("*.md"))) > 20
+    assert snapshot(handed / "public") == snapshot(parsing / "public")
