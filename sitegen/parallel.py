@@ -59,12 +59,15 @@ def map_items(
     *,
     min_items: int | None = None,
     chunk: int = _CHUNK,
+    each: Callable[[R], object] | None = None,
 ) -> list[R]:
     """``[func(item) for item in items]``, on all cores when it pays; results keep the input order.
 
     ``min_items`` (default ``PARALLEL_MIN``) and ``chunk`` (items per task)
     suit cheap items by default; a stage whose items are heavy (the
-    importer's days) parallelises sooner, in smaller tasks.
+    importer's days) parallelises sooner, in smaller tasks. ``each`` is called
+    here, in order, with every result as it comes in, so the caller's own work
+    on it (the importer's writing) overlaps the workers' on later items.
     """
     workers = worker_count()
     threshold = PARALLEL_MIN if min_items is None else min_items
@@ -72,6 +75,8 @@ def map_items(
         results = []
         for done, item in enumerate(items, start=1):
             results.append(func(item))
+            if each is not None:
+                each(results[-1])
             progress.count(label, done, len(items))
         return results
     context = multiprocessing.get_context("fork")
@@ -79,5 +84,8 @@ def map_items(
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(func, items)) as pool:
         for batch in pool.map(_run, _chunks(len(items), max(1, chunk))):
             out.extend(batch)
+            if each is not None:
+                for result in batch:
+                    each(result)
             progress.count(label, len(out), len(items))
     return out

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sitegen.importer.manifest import DumpSpec, load_manifest, select_dumps
 from sitegen.importer.plan import Plan
-from sitegen.importer.prepare import Context, DumpSummary, Job, prepare_dumps, read_dump
+from sitegen.importer.prepare import Context, DumpSummary, Job, Prepared, prepare_dumps, read_dump
 from sitegen.importer.segment import SEED_FORMAT
 from sitegen.importer.state import DumpRecord, ImportState, load_state, save_state, state_saved_ns
 from sitegen.importer.topics_report import topics_report
-from sitegen.importer.write import confined, safe_relative, sha256, sweep_temporaries, write_files
+from sitegen.importer.write import FileBatch, confined, safe_relative, sha256, sweep_temporaries
 from sitegen.model import Entry
 from sitegen.tagging import tagger_for
 from sitegen.topics import TOPICS_PATH, load_topics
@@ -199,52 +199,63 @@ def import_dumps(
     jobs = [outcome for outcome in outcomes if isinstance(outcome, Job)]
     positions = {job.spec.name: job.position for job in jobs}
     context = Context(entries_dir, tagger, owners, positions, force)
-    prepared = prepare_dumps(context, jobs)
+    batch = FileBatch()
+    swept: set[Path] = set()
 
-    plans: list[tuple[DumpSummary, Plan | None]] = []
-    notes: list[str] = []
-    parsed: dict[str, Entry] = {}
-    for outcome in outcomes:
-        if isinstance(outcome, Exception):
-            raise outcome
-        if isinstance(outcome, DumpSummary):
-            plans.append((outcome, None))
-            continue
-        result = prepared[outcome.position]
-        if isinstance(result, Exception):
-            raise result
-        plans.append((result.summary, result.plan))
-        parsed.update((entry.digest, entry) for entry in result.parsed)
-        if result.note is not None:
-            notes.append(f"{outcome.spec.name}: {result.note}")
+    def stage(result: Prepared) -> None:
+        """A prepared dump's files, written as temporaries now; renamed into place only if every dump passes."""
+        folder = entries_dir / f"{result.summary.date:%Y/%m/%d}"
+        if folder not in swept:
+            sweep_temporaries([folder])  # what a killed import left, before this one adds its own
+            swept.add(folder)
+        for rel, payload in sorted(result.plan.writes.items()):
+            batch.add(confined(entries_dir, rel), payload)
 
-    new_state = ImportState(dict(state.dumps))
-    writes: list[tuple[Path, bytes]] = []
-    removals: list[Path] = []
-    for summary, plan in plans:
-        if plan is None:
-            continue  # counted in one line below: a no-op build of 500 days should not print 500
-        echo(_summary_line(summary, plan, dry_run))
-        for rel, why in plan.kept:
-            echo(f"  kept {prefix}/{rel}: {why}")
-        for rel in plan.forced:
-            if rel in plan.writes:
-                action = "would overwrite" if dry_run else "overwrote"
-            else:
-                action = "would remove" if dry_run else "removed"
-            echo(f"  {action} {prefix}/{rel}, edited since import (--force)")
-        for rel in plan.removals:
-            if rel not in plan.forced:
-                echo(f"  {'would remove' if dry_run else 'removed'} {prefix}/{rel}: no longer in the dump")
-        if dry_run:
-            continue
-        writes.extend((confined(entries_dir, rel), payload) for rel, payload in sorted(plan.writes.items()))
-        removals.extend(confined(entries_dir, rel) for rel in plan.removals)
-        assert plan.record is not None
-        new_state.dumps[plan.dump] = plan.record
-    if not dry_run:
-        sweep_temporaries(entries_dir / f"{summary.date:%Y/%m/%d}" for summary, plan in plans if plan is not None)
-    write_files(writes, removals)
+    try:
+        prepared = prepare_dumps(context, jobs, ready=(lambda result: None) if dry_run else stage)
+        plans: list[tuple[DumpSummary, Plan | None]] = []
+        notes: list[str] = []
+        parsed: dict[str, Entry] = {}
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):
+                raise outcome
+            if isinstance(outcome, DumpSummary):
+                plans.append((outcome, None))
+                continue
+            result = prepared[outcome.position]
+            if isinstance(result, Exception):
+                raise result
+            plans.append((result.summary, result.plan))
+            parsed.update((entry.digest, entry) for entry in result.parsed)
+            if result.note is not None:
+                notes.append(f"{outcome.spec.name}: {result.note}")
+
+        new_state = ImportState(dict(state.dumps))
+        removals: list[Path] = []
+        for summary, plan in plans:
+            if plan is None:
+                continue  # counted in one line below: a no-op build of 500 days should not print 500
+            echo(_summary_line(summary, plan, dry_run))
+            for rel, why in plan.kept:
+                echo(f"  kept {prefix}/{rel}: {why}")
+            for rel in plan.forced:
+                if rel in plan.writes:
+                    action = "would overwrite" if dry_run else "overwrote"
+                else:
+                    action = "would remove" if dry_run else "removed"
+                echo(f"  {action} {prefix}/{rel}, edited since import (--force)")
+            for rel in plan.removals:
+                if rel not in plan.forced:
+                    echo(f"  {'would remove' if dry_run else 'removed'} {prefix}/{rel}: no longer in the dump")
+            if dry_run:
+                continue
+            removals.extend(confined(entries_dir, rel) for rel in plan.removals)
+            assert plan.record is not None
+            new_state.dumps[plan.dump] = plan.record
+        batch.commit(removals)
+    except BaseException:
+        batch.discard()  # nothing was renamed into place yet: every entry file is as it was
+        raise
     untouched = sum(1 for _, plan in plans if plan is None)
     if untouched:
         echo(f"{untouched} {'other ' if untouched < len(plans) else ''}dump(s) unchanged")

@@ -13,7 +13,7 @@ serial run raises, and nothing is written unless there is none.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -159,18 +159,29 @@ def _prepare_day(context: Context, jobs: Sequence[Job]) -> list[Prepared | tuple
     return out
 
 
-def prepare_dumps(context: Context, jobs: Sequence[Job]) -> dict[int, Prepared | Exception]:
+def prepare_dumps(
+    context: Context, jobs: Sequence[Job], ready: Callable[[Prepared], object] = lambda prepared: None
+) -> dict[int, Prepared | Exception]:
     """Prepare every job, on all cores when there are enough days; keyed by position.
 
     A job missing from the result was not attempted because an earlier dump of
-    its day failed (so an earlier position holds an exception).
+    its day failed (so an earlier position holds an exception). ``ready`` gets
+    each prepared dump as soon as its day is done, while later days are prepared.
     """
     days: dict[date, list[Job]] = {}
     for job in jobs:
         days.setdefault(job.spec.date, []).append(job)
     work = functools.partial(_prepare_day, context)
     groups = list(days.values())
-    results = map_items(work, groups, Progress(quiet=True), "import", min_items=PARALLEL_MIN_DAYS, chunk=DAYS_PER_TASK)
+
+    def each(day: list[Prepared | tuple[int, Exception]]) -> None:
+        for item in day:
+            if isinstance(item, Prepared):
+                ready(item)
+
+    results = map_items(
+        work, groups, Progress(quiet=True), "import", min_items=PARALLEL_MIN_DAYS, chunk=DAYS_PER_TASK, each=each
+    )
     out: dict[int, Prepared | Exception] = {}
     for day in results:
         for item in day:

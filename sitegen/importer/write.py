@@ -134,39 +134,74 @@ def sweep_temporaries(folders: Iterable[Path]) -> None:
                     os.unlink(os.path.join(folder, name))
 
 
-def write_files(items: Sequence[tuple[Path, bytes]], removals: Sequence[Path] = ()) -> None:
-    """Replace many files (and remove some) so each is old or new whatever happens, and all is durable on return.
+class FileBatch:
+    """Many files replaced (and some removed) so each is old or new whatever happens, all durable on commit.
 
     One fsync per file made the first import of a 50k-entry archive take
-    minutes. Instead: every file goes to a temporary file beside it, one
-    syncfs makes them all durable, then each is renamed over its target
-    (atomic, so SIGKILL or a power cut leaves it old or new), removals
-    follow, and a second syncfs makes the renames durable before the caller
-    records them in the import state. Where syncfs is missing every
-    temporary file and folder is fsynced instead, as before.
+    minutes. Instead: each file goes to a temporary file beside it as soon as
+    it is ``add``-ed (so the import writes while its workers still prepare
+    later days), one syncfs makes them all durable, then each is renamed over
+    its target (atomic, so SIGKILL or a power cut leaves it old or new),
+    removals follow, and a second syncfs makes the renames durable before the
+    caller records them in the import state. Where syncfs is missing every
+    temporary file and folder is fsynced instead. ``discard`` removes the
+    temporary files of a batch that is not to be committed.
     """
-    folders = sorted({path.parent for path, _ in items})
-    for folder in folders:
-        folder.mkdir(parents=True, exist_ok=True)
-    folders = sorted({*folders, *(path.parent for path in removals if path.parent.is_dir())})
-    temps: list[str] = []
-    try:
-        for path, data in items:
-            temps.append(_temp_beside(path, data))
-        if not _flush_filesystems(folders):
-            _fsync_files(temps)
-        for tmp, (path, _) in zip(temps, items, strict=True):
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp in temps:
+
+    def __init__(self) -> None:
+        self.targets: list[Path] = []
+        self.temps: list[str] = []
+        self.folders: set[Path] = set()
+        #: Folders this batch made, outermost first, so a discarded batch leaves none behind.
+        self.made: list[Path] = []
+
+    def add(self, path: Path, data: bytes) -> None:
+        if path.parent not in self.folders:
+            missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.extend(reversed(missing))
+            self.folders.add(path.parent)
+        self.temps.append(_temp_beside(path, data))
+        self.targets.append(path)
+
+    def discard(self) -> None:
+        for tmp in self.temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):  # not empty: something else was put there meanwhile
+                folder.rmdir()
+        self.temps.clear()
+        self.targets.clear()
+        self.made.clear()
+
+    def commit(self, removals: Sequence[Path] = ()) -> None:
+        folders = sorted({*self.folders, *(path.parent for path in removals if path.parent.is_dir())})
+        try:
+            if not _flush_filesystems(sorted(self.folders)):
+                _fsync_files(self.temps)
+            for tmp, path in zip(self.temps, self.targets, strict=True):
+                os.replace(tmp, path)
+        except BaseException:
+            self.discard()
+            raise
+        for path in removals:
+            path.unlink(missing_ok=True)
+        if not _flush_filesystems(folders):
+            for folder in folders:
+                _fsync_dir(folder)
+
+
+def write_files(items: Sequence[tuple[Path, bytes]], removals: Sequence[Path] = ()) -> None:
+    """Replace many files (and remove some) in one ``FileBatch``."""
+    batch = FileBatch()
+    try:
+        for path, data in items:
+            batch.add(path, data)
+    except BaseException:
+        batch.discard()
         raise
-    for path in removals:
-        path.unlink(missing_ok=True)
-    if not _flush_filesystems(folders):
-        for folder in folders:
-            _fsync_dir(folder)
+    batch.commit(removals)
 
 
 @lru_cache(maxsize=4096)

@@ -64,12 +64,14 @@ def test_the_first_bad_dump_in_manifest_order_is_the_error_and_nothing_is_writte
     site = copy(archive, tmp_path / "site")
     # Late ones first in the list: whichever worker finishes first, the earliest dump is reported.
     names = break_dumps(site, [-1, -9, 17])
-    before = snapshot(site)
+    before, folders = snapshot(site), sorted(path for path in site.rglob("*") if path.is_dir())
     monkeypatch.setenv("SITEGEN_WORKERS", workers)
     with pytest.raises(SitegenError) as caught:
         import_dumps(site, echo=lambda _line: None)
     assert caught.value.path is not None and caught.value.path.name == names[2]
+    # Dumps before the bad one were written as temporaries while later ones were prepared: none remain.
     assert snapshot(site) == before
+    assert sorted(path for path in site.rglob("*") if path.is_dir()) == folders
 
 
 def test_a_no_op_import_lists_no_dump_but_counts_them(archive: Path, tmp_path: Path) -> None:
