@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, MutableMapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,9 @@ from sitegen.theme import Theme
 from sitegen.widgets import Widgets
 
 
+@lru_cache(maxsize=8192)
 def long_date(day: date) -> str:
-    """'Wednesday 8 January 2014': the way the blog itself wrote dates."""
+    """'Wednesday 8 January 2014': the way the blog itself wrote dates (cached: strftime's names are slow)."""
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
