@@ -9,6 +9,9 @@ How the pieces fit:
   re-renders only pages whose inputs changed (an entry edit → that entry, its
   day and its indexes; a template → everything). Dumps are imported only when
   something under ``content/raw`` changed, which keeps an entry edit fast.
+  Between builds the server keeps the cache's tables in a ``Memo`` and tells
+  each build which entry files the watcher saw change, so a save in a large
+  archive does not reload and rescan everything.
 * Requests are not held up by rebuilds (a template change on a large site
   takes a while, a no-op rebuild after an import too): the build stages every
   file and renames it into place, so a file read at any moment is complete,
@@ -17,9 +20,10 @@ How the pieces fit:
   renamed in, or not written yet), so a request that finds nothing while a
   build runs waits for that build and looks again. A failed build commits
   nothing, so the last good site stays online.
-* The reload client (``/__sitegen/reload.js``, plus a server-sent event
-  stream) is injected into HTML responses only, never written to disk, so
-  ``sitegen build`` output stays clean. Each response carries the *token* of
+* The reload client (``sitegen.reload``: ``/__sitegen/reload.js``, plus a
+  server-sent event stream served by ``sitegen.devhttp``) is injected into
+  HTML responses only, never written to disk, so ``sitegen build`` output
+  stays clean. Each response carries the *token* of
   the site it came from; the event stream tells a page to reload as soon as
   the token changes, even if the change happened before the page connected.
   While the last build failed, it sends the problems instead, and the page
@@ -30,7 +34,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import mimetypes
 import os
 import re
@@ -40,67 +43,28 @@ import sys
 import threading
 import time
 import traceback
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from socketserver import TCPServer
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from sitegen.build import BuildResult, build
 from sitegen.cache import Memo
 from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR
+from sitegen.devhttp import DevHandler, DevHTTPServer, Response
 from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.progress import Progress
+from sitegen.reload import SiteState, StateBoard, inject
 from sitegen.watch import Watcher
 
-#: Everything the dev server adds lives under this prefix, outside any site path.
-PREFIX = "/__sitegen/"
-CLIENT_PATH = PREFIX + "reload.js"
-EVENTS_PATH = PREFIX + "events"
-STATUS_PATH = PREFIX + "status"
 #: How long a request that found nothing waits for the build in progress before a 503 (bounded).
 BUILD_WAIT = 300.0
-#: Event streams send a comment this often (to notice closed tabs) and end after MAX_STREAM;
-#: the browser reconnects by itself.
-KEEPALIVE = 15.0
-MAX_STREAM = 3600.0
 #: A content-hashed asset name, ``style.1a2b3c4d5e.css`` (sitegen.assets.hashed_name).
 HASHED = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+$")
-
-CLIENT_JS = """\
-(function () {
-  "use strict";
-  var me = document.currentScript, token = me ? me.getAttribute("data-token") : "", overlay = null;
-  function show(problems) {
-    if (overlay) { overlay.remove(); overlay = null; }
-    if (!problems.length) { return; }
-    overlay = document.createElement("div");
-    overlay.id = "sitegen-overlay";
-    overlay.setAttribute("role", "alert");
-    Object.assign(overlay.style, {position: "fixed", top: "0", left: "0", right: "0", zIndex: "2147483647",
-      maxHeight: "70vh", overflow: "auto", padding: "1rem 1.25rem", background: "#2b0b0b", color: "#ffecec",
-      borderBottom: "4px solid #e5484d", font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"});
-    var close = document.createElement("button"), title = document.createElement("strong"),
-      list = document.createElement("pre");
-    close.type = "button"; close.textContent = "\\u00d7"; close.setAttribute("aria-label", "Dismiss");
-    close.style.cssFloat = "right"; close.onclick = function () { show([]); };
-    title.textContent = "sitegen: rebuild failed \\u2014 showing the last good version; fix the file to reload.";
-    Object.assign(list.style, {whiteSpace: "pre-wrap", margin: "0.5rem 0 0", font: "inherit"});
-    list.textContent = problems.join("\\n");  // text, never markup: messages quote the user's input
-    overlay.append(close, title, list);
-    (document.body || document.documentElement).appendChild(overlay);
-  }
-  var source = new EventSource("__EVENTS__?since=" + encodeURIComponent(token));
-  source.addEventListener("reload", function () { source.close(); location.reload(); });
-  source.addEventListener("problems", function (event) { show(JSON.parse(event.data)); });
-})();
-""".replace("__EVENTS__", EVENTS_PATH)
 
 
 class BuildGate:
@@ -129,45 +93,6 @@ class BuildGate:
 
 
 @dataclass(frozen=True)
-class SiteState:
-    """What open pages need to know: which site is online, and why the last build failed (if it did)."""
-
-    token: str
-    problems: tuple[str, ...]
-    builds: int
-
-
-class StateBoard:
-    """The current ``SiteState``, with a condition the event streams and tests wait on."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._instance = uuid.uuid4().hex[:8]  # a restarted server reloads pages of the old one
-        self._generation = 0
-        self.state = SiteState(f"{self._instance}-0", (), 0)
-        self.closed = False
-
-    def publish(self, problems: tuple[str, ...], reload: bool) -> None:
-        with self._cond:
-            if reload:
-                self._generation += 1
-            token = f"{self._instance}-{self._generation}"
-            self.state = SiteState(token, problems, self.state.builds + 1)
-            self._cond.notify_all()
-
-    def wait(self, seen: SiteState, timeout: float) -> SiteState:
-        """Return as soon as the state differs from ``seen``, the board closes, or ``timeout`` passes."""
-        with self._cond:
-            self._cond.wait_for(lambda: self.state != seen or self.closed, timeout)
-            return self.state
-
-    def close(self) -> None:
-        with self._cond:
-            self.closed = True
-            self._cond.notify_all()
-
-
-@dataclass(frozen=True)
 class BuildRecord:
     """One rebuild: when it started (``time.perf_counter``), how long it took, what set it off."""
 
@@ -175,23 +100,6 @@ class BuildRecord:
     seconds: float
     changed: frozenset[Path]
     result: BuildResult | None  # None: it failed
-
-
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: bytes = b""
-    content_type: str = "text/plain; charset=utf-8"
-    location: str | None = None
-    #: Only content-hashed theme assets may be cached: their URL changes with their bytes.
-    cache: str = "no-store"
-
-
-def inject(html: bytes, token: str) -> bytes:
-    """Put the reload client before ``</body>`` (or at the end): only the server does this, never the build."""
-    tag = f'<script src="{CLIENT_PATH}" data-token="{token}"></script>'.encode()
-    index = html.lower().rfind(b"</body>")
-    return html + tag if index < 0 else html[:index] + tag + html[index:]
 
 
 def content_type(name: str) -> str:
@@ -247,7 +155,7 @@ class DevServer:
         self.history: deque[BuildRecord] = deque(maxlen=100)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
-            self.httpd = _HTTPServer((host, port), _Handler, family, self)
+            self.httpd = DevHTTPServer((host, port), DevHandler, family, self)
         except OSError as error:
             raise SitegenError(
                 None, None, f"cannot listen on {host}:{port}: {error.strerror}", "choose another --port"
@@ -473,115 +381,6 @@ class DevServer:
         problems = html.escape("\n".join(self.board.state.problems) or "no page here")
         body = f"<!DOCTYPE html><title>sitegen</title><body><h1>Not found</h1><pre>{problems}</pre></body>"
         return Response(404, inject(body.encode(), token), "text/html; charset=utf-8")
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    """A thread per connection; a deep listen queue so a burst of clients is not refused."""
-
-    daemon_threads = True
-    request_queue_size = 256
-
-    def __init__(self, address: tuple[str, int], handler: type[_Handler], family: int, dev: DevServer) -> None:
-        self.address_family = family
-        self.dev = dev
-        self.connections: set[socket.socket] = set()
-        self.connections_lock = threading.Lock()
-        super().__init__(address, handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks up the host's FQDN, which can hang for seconds on a closed network.
-        TCPServer.server_bind(self)
-        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
-
-    def close_connections(self) -> None:
-        with self.connections_lock:
-            for connection in self.connections:
-                with suppress(OSError):
-                    connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            super().handle_error(request, client_address)  # a client leaving is not worth a traceback
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    protocol_version = "HTTP/1.1"
-    server_version = "sitegen-serve"
-    timeout = 30.0  # idle keep-alive connections end after this
-
-    def setup(self) -> None:
-        super().setup()
-        with self.server.connections_lock:
-            self.server.connections.add(self.connection)
-
-    def finish(self) -> None:
-        with self.server.connections_lock:
-            self.server.connections.discard(self.connection)
-        with suppress(OSError):
-            super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # one line per request would drown the rebuild messages
-
-    def do_GET(self) -> None:
-        self._answer(head=False)
-
-    def do_HEAD(self) -> None:
-        self._answer(head=True)
-
-    def _answer(self, head: bool) -> None:
-        dev = self.server.dev
-        path = urlsplit(self.path).path
-        if path == EVENTS_PATH and not head:
-            self._events()
-            return
-        if path == CLIENT_PATH:
-            response = Response(200, CLIENT_JS.encode(), "text/javascript; charset=utf-8")
-        elif path == STATUS_PATH:
-            state = dev.board.state
-            data = {"token": state.token, "ok": not state.problems, "problems": state.problems, "builds": state.builds}
-            response = Response(200, json.dumps(data).encode(), "application/json")
-        else:
-            response = dev.respond(self.path)
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.send_header("Cache-Control", response.cache)  # pages never come from the cache
-        if response.location:
-            self.send_header("Location", response.location)
-        self.end_headers()
-        if not head:
-            self.wfile.write(response.body)
-
-    def _events(self) -> None:
-        """Server-sent events: ``reload`` once the site differs from the page's, ``problems`` while failing."""
-        board = self.server.dev.board
-        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
-        self.close_connection = True
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self._send("retry: 1000\n\n")
-        shown: tuple[str, ...] = ()
-        state = board.state
-        ends = time.monotonic() + MAX_STREAM
-        while not board.closed and time.monotonic() < ends:
-            if state.token != since:
-                self._send(f"event: reload\ndata: {json.dumps(state.token)}\n\n")
-                return
-            if state.problems != shown:
-                shown = state.problems
-                self._send(f"event: problems\ndata: {json.dumps(list(shown))}\n\n")
-            seen, state = state, board.wait(state, KEEPALIVE)
-            if state == seen:
-                self._send(": still here\n\n")
-
-    def _send(self, text: str) -> None:
-        self.wfile.write(text.encode())
-        self.wfile.flush()
 
 
 def serve(site_dir: Path, out_dir: Path, *, host: str, port: int, base_url: str | None, poll: bool) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import check, serve
+from sitegen import check, reload
 from sitegen.build import build
 from sitegen.check import DEV_PATH, check_site
 from sitegen.cli import main
@@ -97,9 +97,9 @@ def test_a_broken_feed_is_reported(built_fixture: Path) -> None:
 
 
 def test_dev_server_leftovers_are_reported(built_fixture: Path) -> None:
-    assert DEV_PATH == serve.PREFIX
+    assert DEV_PATH == reload.PREFIX
     page = built_fixture / "2014/01/08/index.html"
-    page.write_bytes(serve.inject(page.read_bytes(), "token"))
+    page.write_bytes(reload.inject(page.read_bytes(), "token"))
     problems = check_site(built_fixture.parent, built_fixture)
     assert "2014/01/08/index.html: /__sitegen/ (dev server leftover)" in problems
     assert "2014/01/08/index.html: /__sitegen/reload.js (live-reload script)" in problems
@@ -129,7 +129,7 @@ def test_worker_processes_find_the_same_problems(built_fixture: Path, monkeypatc
     """Big sites are parsed in a process pool; it must report exactly what one process does."""
     shutil.rmtree(built_fixture / "2014/02/01/aleppo-again")
     day = built_fixture / "2014/01/08/index.html"
-    day.write_bytes(serve.inject(day.read_bytes(), "token"))
+    day.write_bytes(reload.inject(day.read_bytes(), "token"))
     alone = check_site(built_fixture.parent, built_fixture)
     monkeypatch.setattr(check, "PAGES_PER_TASK", 2)
     monkeypatch.setattr(check.os, "cpu_count", lambda: 4)

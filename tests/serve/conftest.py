@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.serve import DevServer, SiteState
+from sitegen.reload import SiteState
+from sitegen.serve import DevServer
 
 DAY = "2014/01/08/"
 ENTRY = Path("content") / "entries" / "2014" / "01" / "08" / "03-bombings.md"

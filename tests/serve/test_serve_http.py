@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import build
-from sitegen.serve import CLIENT_PATH, DevServer, inject
+from sitegen.reload import CLIENT_PATH, inject
+from sitegen.serve import DevServer
 from tests.conftest import FIXTURE_SITE, copy_site
 from tests.serve.conftest import DAY, Running
 

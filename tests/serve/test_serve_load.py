@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.serve import CLIENT_PATH, EVENTS_PATH
+from sitegen.reload import CLIENT_PATH, EVENTS_PATH
 from tests.serve.conftest import DAY, ENTRY, WAIT, Running, save_by_rename, wait_until
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,8 @@ import pytest
 import sitegen.serve
 from sitegen.build import BuildResult
 from sitegen.errors import SitegenError
-from sitegen.serve import EVENTS_PATH, BuildGate
+from sitegen.reload import EVENTS_PATH
+from sitegen.serve import BuildGate
 from sitegen.theme import builtin_themes_dir
 from tests.serve.conftest import DAY, ENTRY, WAIT, Running, save_by_rename, wait_until
 
