@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time
 
-from feedgen.feed import FeedGenerator
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
@@ -42,6 +41,8 @@ def render_feed(
     """RSS (``flavour="rss"``) or Atom bytes for ``entries`` (newest first)."""
     base = config.base_url
     home = base + (f"topics/{topic.slug}/" if topic else "")
+    from feedgen.feed import FeedGenerator  # loaded by builds that make a feed, not by every rebuild
+
     feed = FeedGenerator()
     feed.id(home)
     feed.title(f"{config.title}: {topic.name}" if topic else config.title)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
+import sys
 import time
 from collections.abc import Sequence
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from sitegen import __version__
@@ -31,7 +32,43 @@ OUTPUT_LIBRARIES = (*MARKDOWN_LIBRARIES, "jinja2", "markupsafe", "feedgen", "pyy
 PAGEFIND_DISTS = ("pagefind_bin_extended", "pagefind_bin", "pagefind")
 
 
+def _dist_key(name: str) -> str:
+    """A distribution name as wheel folder names spell it (PEP 503 normalised, dashes as underscores)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@lru_cache(maxsize=1)
+def _installed() -> dict[str, str | None]:
+    """Distribution → version, from the metadata folders in ``sys.path``'s folders (first wins), as
+    ``importlib.metadata`` finds them: ``name-version.dist-info``, or ``.egg-info`` (None: a
+    version the folder name does not carry, asked of ``importlib.metadata``). Zips on the
+    path are not looked into: no output library is installed as one.
+
+    Every build asks for a dozen versions; importing ``importlib.metadata`` to do so
+    cost more than a whole no-op build of a small site.
+    """
+    found: dict[str, str | None] = {}
+    for folder in sys.path:
+        with contextlib.suppress(OSError):
+            for name in os.listdir(folder or "."):
+                stem, _, suffix = name.rpartition(".")
+                if suffix in ("dist-info", "egg-info") and stem:
+                    dist, _, version = stem.partition("-")
+                    exact = suffix == "dist-info" and version and "-" not in version
+                    found.setdefault(_dist_key(dist), version if exact else None)
+    return found
+
+
 def _version(name: str) -> str:
+    key = _dist_key(name)
+    installed = _installed()
+    if key not in installed:
+        return ""
+    version = installed[key]
+    if version is not None:
+        return version
+    from importlib import metadata  # rare: an egg-info, whose folder name may not carry the version
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -9,10 +9,8 @@ fork costs more than it saves below a few hundred items.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 from sitegen.progress import Progress
@@ -71,7 +69,7 @@ def map_items(
     """
     workers = worker_count()
     threshold = PARALLEL_MIN if min_items is None else min_items
-    if workers < 2 or len(items) < threshold or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < threshold or not hasattr(os, "fork"):
         results = []
         for done, item in enumerate(items, start=1):
             results.append(func(item))
@@ -79,6 +77,9 @@ def map_items(
                 each(results[-1])
             progress.count(label, done, len(items))
         return results
+    import multiprocessing  # loaded only by builds big enough to fork
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     out: list[R] = []
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init, initargs=(func, items)) as pool:
