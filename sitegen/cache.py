@@ -158,7 +158,8 @@ class BuildCache:
             self.db = self._open()
         except sqlite3.DatabaseError as exc:
             self.discarded = f"build cache unreadable ({exc}); rebuilding it"
-            self.path.unlink(missing_ok=True)
+            for stale in (self.path, *(self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))):
+                stale.unlink(missing_ok=True)  # a log left beside a new file would be replayed into it
             self.db = self._open()
         self.memo = memo
         if memo is not None and memo.generation != (self.meta("generation") or ""):
@@ -184,6 +185,10 @@ class BuildCache:
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path)
+        # A cache, not a record: a write-ahead log synced at checkpoints (not at every commit) is
+        # never corrupted by a crash, only possibly a build behind, which is always safe.
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
         version = scope = None
         with contextlib.suppress(sqlite3.OperationalError):  # no meta table: a new (or foreign) file
             version = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
