@@ -67,6 +67,11 @@ class Memo:
     #: Table name → the value ``BuildCache`` returned or saved. Shared, never mutated by callers.
     tables: dict[str, Any] = field(default_factory=dict)
 
+    def entry_files(self) -> KnownFiles | None:
+        """The entry files as the last build of this process recorded them (None: not known here)."""
+        files = self.tables.get("files")
+        return files if isinstance(files, KnownFiles) else None
+
 
 #: A page group's key and its pages' output paths (see ``pages.PageGroup``).
 GroupRecord = tuple[str, tuple[str, ...]]

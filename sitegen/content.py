@@ -191,6 +191,12 @@ def read_entry_files(
     return hash_files(root, sorted(_walk(str(root))), known, scanned_ns)
 
 
+def still_as_recorded(site_dir: Path, known: KnownFiles) -> bool:
+    """Every entry file is as ``known`` has it, and there are no others: a full scan, but no build."""
+    sources = read_entry_files(site_dir, known)
+    return [(s.rel, s.digest) for s in sources.files] == [(rel, known.files[rel][4]) for rel in sorted(known.files)]
+
+
 def _rescan(site_dir: Path, known: KnownFiles, changed: Iterable[str]) -> Sources | None:
     """Only the ``changed`` paths looked at again; the other files keep their recorded stat and digest.
 

@@ -54,7 +54,7 @@ from urllib.parse import quote, unquote, urlsplit
 from sitegen.build import BuildResult, build
 from sitegen.cache import Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR
+from sitegen.content import ENTRIES_DIR, still_as_recorded
 from sitegen.devhttp import DevHandler, DevHTTPServer, Response
 from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.progress import Progress
@@ -164,13 +164,15 @@ class DevServer:
         #: A rebuild after an edit leaves the search index for later (Pagefind takes longer than the
         #: edit itself); it is brought up to date once the editor pauses for ``search_after`` seconds.
         self._search_stale = False
+        #: The last build looked only at the files the watcher named; the pause rescans them all.
+        self._hinted = False
         self.watcher = Watcher(
             self.site_dir,
             self.rebuild,
             ignore=[self.out_dir],
             poll=poll,
             debounce=debounce,
-            on_idle=self.refresh_search,
+            on_idle=self.catch_up,
             idle_after=search_after,
         )
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="sitegen-http", daemon=True)
@@ -212,11 +214,18 @@ class DevServer:
 
     # -- building -------------------------------------------------------------------------
 
-    def refresh_search(self) -> SiteState | None:
-        """Bring the search index up to date after edits were shown without it (called when idle)."""
-        if not self._search_stale:
+    def catch_up(self) -> SiteState | None:
+        """When the editor pauses: index for search what edits left out, and scan every entry file
+        (a rebuild after a save looks only at the files the watcher named; an event may have been lost).
+        """
+        if self._hinted and not self._search_stale:
+            known = self.memo.entry_files()
+            if known is not None and still_as_recorded(self.site_dir, known):
+                self._hinted = False  # no event was lost: nothing to build (nor to hold the next save up)
+                return None
+        if not (self._search_stale or self._hinted):
             return None
-        self._touched = None  # the pause is also when the whole tree is scanned, in case a watcher event was lost
+        self._touched = None
         return self.rebuild(frozenset(), search=True)
 
     def rebuild(self, changed: frozenset[Path], *, search: bool | None = None) -> SiteState:
@@ -228,6 +237,7 @@ class DevServer:
         search = not changed if search is None else search
         raw = self.site_dir / "content" / "raw"
         self._note_touched(changed)
+        hinted = self._touched is not None
         stream = io.StringIO()
         with self.gate.building():
             started = time.perf_counter()
@@ -238,7 +248,7 @@ class DevServer:
             failing = bool(self.board.state.problems)
             if isinstance(outcome, BuildResult):
                 self._import_pending = False
-                self._touched = set()
+                self._touched, self._hinted = set(), hinted
                 self.base_path = base_path
                 self.last_result = outcome
                 self._search_stale = outcome.search_pending and not search
@@ -253,12 +263,14 @@ class DevServer:
             )
         if isinstance(outcome, BuildResult):
             what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
-            self.log(
-                f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {outcome.written} written, "
-                f"{outcome.removed} removed"
-                + (f" ({what})" if what else "")
-                + (f"; search index updated ({outcome.search_changed} files)" if outcome.search_changed else "")
-            )
+            # A pause's rescan that found nothing new is not worth a line.
+            if changed or outcome.written or outcome.removed or self.board.state.builds == 1:
+                self.log(
+                    f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {outcome.written} written, "
+                    f"{outcome.removed} removed"
+                    + (f" ({what})" if what else "")
+                    + (f"; search index updated ({outcome.search_changed} files)" if outcome.search_changed else "")
+                )
         else:
             self.log("build failed; still serving the last good version:\n  " + "\n  ".join(outcome))
         self._report_warnings(stream.getvalue())

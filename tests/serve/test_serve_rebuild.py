@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 
 import sitegen.serve
+from sitegen import content
 from sitegen.build import BuildResult
 from sitegen.errors import SitegenError
 from sitegen.reload import EVENTS_PATH
@@ -109,6 +110,33 @@ def test_files_and_folders_added_or_removed_while_serving_are_built(running: Run
     wait_until(lambda: "Second One" in running.get("/2014/03/01/").text, what="a file added to it")
     shutil.rmtree(day)
     wait_until(lambda: running.get("/2014/03/01/").status == 404, what="the day removed")
+
+
+def test_a_change_no_watcher_event_reported_is_built_when_the_editor_pauses(
+    fixture_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild after a save looks only at the files the watcher named; the pause rescans them all."""
+    monkeypatch.setattr(content, "RACY_NS", -(10**12))  # trust stats however recent, as after a while
+    server = sitegen.serve.DevServer(fixture_site, tmp_path / "preview", port=0, log=lambda line: None)
+    day = tmp_path / "preview" / DAY / "index.html"
+    told, untold = fixture_site / ENTRY, fixture_site / ENTRY.with_name("01-tuesday-summary.md")
+    try:
+        server.rebuild(frozenset())
+        save_by_rename(told, told.read_text(encoding="utf-8").replace("Reports are circulating", "First edit"))
+        server.rebuild(frozenset({told}))
+        builds = len(server.history)
+        assert server.catch_up() is None, "no event was lost: the pause scans, finds nothing new, builds nothing"
+        assert len(server.history) == builds
+        save_by_rename(told, told.read_text(encoding="utf-8").replace("First edit", "Told edit"))
+        save_by_rename(untold, untold.read_text(encoding="utf-8").replace("talk of a truce", "untold edit"))
+        server.rebuild(frozenset({told}))  # the event for the other file was lost
+        assert "Told edit" in day.read_text(encoding="utf-8")
+        assert "untold edit" not in day.read_text(encoding="utf-8")
+        server.catch_up()
+        assert "untold edit" in day.read_text(encoding="utf-8")
+        assert server.catch_up() is None, "nothing left to catch up on"
+    finally:
+        server.httpd.server_close()
 
 
 def test_polling_mode_rebuilds_on_save(start_server: Callable[..., Running], fixture_site: Path) -> None:
