@@ -220,8 +220,8 @@ def _rescan(site_dir: Path, known: KnownFiles, changed: Iterable[str]) -> Source
             return None
         if stat is not None and S_ISDIR(stat.st_mode):
             return None  # a folder appeared (or moved in): what is in it is not in the hint
-        if stat is None and any(name.startswith(rel + "/") for name in found):
-            return None  # a folder of entries went away (or moved out)
+        if (stat is None or not S_ISREG(stat.st_mode)) and any(name.startswith(rel + "/") for name in found):
+            return None  # a folder of entries went away (moved out, or replaced by a link)
         found.pop(rel, None)
         if stat is not None and rel.endswith(".md") and S_ISREG(stat.st_mode):
             found[rel] = FileStat.of(stat)

@@ -189,6 +189,7 @@ def _add_entry(path: Path) -> None:
         "add a folder",
         "remove a folder",
         "rename a folder",
+        "replace a folder with a link",
         "hidden and non-entry files",
     ],
 )
@@ -218,6 +219,10 @@ def test_a_scan_told_what_changed_finds_what_a_full_scan_finds(
     elif change == "rename a folder":
         touched = [day, day.with_name("18")]
         day.rename(day.with_name("18"))
+    elif change == "replace a folder with a link":  # the build skips links: those entries are gone
+        touched = [day]
+        day.rename(fixture_site / "elsewhere")
+        day.symlink_to(fixture_site / "elsewhere")
     else:
         touched = [day / ".01-new.md", day / "notes.txt", day / "sub.md.bak"]
         for path in touched:
