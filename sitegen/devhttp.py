@@ -70,6 +70,8 @@ class DevHTTPServer(ThreadingHTTPServer):
 
 
 class DevHandler(BaseHTTPRequestHandler):
+    """GET and HEAD: the reload client, the status JSON, the event stream, or whatever ``respond`` serves."""
+
     server: DevHTTPServer
     protocol_version = "HTTP/1.1"
     server_version = "sitegen-serve"

@@ -156,6 +156,7 @@ class FileBatch:
         self.made: list[Path] = []
 
     def add(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to a temporary file beside ``path`` now; ``path`` itself changes at ``commit``."""
         if path.parent not in self.folders:
             missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -165,6 +166,7 @@ class FileBatch:
         self.targets.append(path)
 
     def discard(self) -> None:
+        """Remove the temporary files (and the folders made for them): the targets stay as they were."""
         for tmp in self.temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
@@ -176,6 +178,7 @@ class FileBatch:
         self.made.clear()
 
     def commit(self, removals: Sequence[Path] = ()) -> None:
+        """Make every added file durable and rename it over its target, then remove ``removals``."""
         folders = sorted({*self.folders, *(path.parent for path in removals if path.parent.is_dir())})
         try:
             if not _flush_filesystems(sorted(self.folders)):
