@@ -167,9 +167,10 @@ class BuildCache:
                 stale.unlink(missing_ok=True)  # a log left beside a new file would be replayed into it
             self.db = self._open()
         self.memo = memo
-        if memo is not None and memo.generation != (self.meta("generation") or ""):
+        generation = self.meta("generation") or ""
+        if memo is not None and memo.generation != generation:
             memo.tables.clear()  # another process wrote the cache (or it was rebuilt): reload what it holds
-            memo.generation = self.meta("generation") or ""
+            memo.generation = generation
 
     def _remembered(self, name: str, load: Callable[[], T]) -> T:
         """A table as loaded by ``load``, or as the memo holds it from this process's last build."""

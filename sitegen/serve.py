@@ -23,9 +23,9 @@ How the pieces fit:
 * The reload client (``sitegen.reload``: ``/__sitegen/reload.js``, plus a
   server-sent event stream served by ``sitegen.devhttp``) is injected into
   HTML responses only, never written to disk, so ``sitegen build`` output
-  stays clean. Each response carries the *token* of
-  the site it came from; the event stream tells a page to reload as soon as
-  the token changes, even if the change happened before the page connected.
+  stays clean. Each response carries the *token* of the site it came from;
+  the event stream tells a page to reload as soon as the token changes, even
+  if the change happened before the page connected.
   While the last build failed, it sends the problems instead, and the page
   shows them as an overlay until a fixed build changes the token.
 """
@@ -220,9 +220,8 @@ class DevServer:
         """
         if self._hinted and not self._search_stale:
             known = self.memo.entry_files()
-            if known is not None and still_as_recorded(self.site_dir, known):
-                self._hinted = False  # no event was lost: nothing to build (nor to hold the next save up)
-                return None
+            # No event was lost: nothing to build (nor to hold the next save up).
+            self._hinted = known is None or not still_as_recorded(self.site_dir, known)
         if not (self._search_stale or self._hinted):
             return None
         self._touched = None

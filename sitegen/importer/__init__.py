@@ -4,8 +4,10 @@ Pipeline per dump: read the manifest facts, decode (UTF-8 with or without
 BOM, CRLF, Windows-1252), segment into the lead and entries (rule-based, see
 ``rules``), tag, render to front matter + Markdown, check conservation on the
 rendered text, plan against the disk and the recorded state, then write
-atomically (see ``write.write_files``). Every dump is decoded, segmented and checked before the first
-byte is written, so a bad dump stops the import with nothing half-written.
+atomically (see ``write.FileBatch``). Files are written as hidden temporaries
+while later dumps are still being prepared, but none is renamed into place
+before every dump is decoded, segmented and checked, so a bad dump stops the
+import with nothing written.
 
 Public API: ``import_dumps``, ``dumps_changed`` / ``changed_dumps`` (for
 ``sitegen build``), ``topics_report`` (for ``sitegen topics``).
@@ -212,7 +214,7 @@ def import_dumps(
             batch.add(confined(entries_dir, rel), payload)
 
     try:
-        prepared = prepare_dumps(context, jobs, ready=(lambda result: None) if dry_run else stage)
+        prepared = prepare_dumps(context, jobs, ready=None if dry_run else stage)
         plans: list[tuple[DumpSummary, Plan | None]] = []
         notes: list[str] = []
         parsed: dict[str, Entry] = {}

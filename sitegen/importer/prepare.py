@@ -160,7 +160,7 @@ def _prepare_day(context: Context, jobs: Sequence[Job]) -> list[Prepared | tuple
 
 
 def prepare_dumps(
-    context: Context, jobs: Sequence[Job], ready: Callable[[Prepared], object] = lambda prepared: None
+    context: Context, jobs: Sequence[Job], ready: Callable[[Prepared], object] | None = None
 ) -> dict[int, Prepared | Exception]:
     """Prepare every job, on all cores when there are enough days; keyed by position.
 
@@ -176,7 +176,7 @@ def prepare_dumps(
 
     def each(day: list[Prepared | tuple[int, Exception]]) -> None:
         for item in day:
-            if isinstance(item, Prepared):
+            if isinstance(item, Prepared) and ready is not None:
                 ready(item)
 
     results = map_items(

@@ -195,18 +195,6 @@ class FileBatch:
                 _fsync_dir(folder)
 
 
-def write_files(items: Sequence[tuple[Path, bytes]], removals: Sequence[Path] = ()) -> None:
-    """Replace many files (and remove some) in one ``FileBatch``."""
-    batch = FileBatch()
-    try:
-        for path, data in items:
-            batch.add(path, data)
-    except BaseException:
-        batch.discard()
-        raise
-    batch.commit(removals)
-
-
 @lru_cache(maxsize=4096)
 def _inside(root: str, folder: str) -> bool:
     """Whether ``root/folder`` really (after symlinks) lies inside ``root``; cached per folder."""

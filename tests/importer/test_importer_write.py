@@ -40,12 +40,19 @@ def test_files_are_flushed_before_any_rename_and_again_before_the_state_is_saved
     assert events[:4] == ["flush", "rename", "flush", "state"]
 
 
+def write_all(items: list[tuple[Path, bytes]]) -> None:
+    batch = write.FileBatch()
+    for path, data in items:
+        batch.add(path, data)
+    batch.commit()
+
+
 def test_without_syncfs_every_temporary_file_is_fsynced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     synced: list[str] = []
     monkeypatch.setattr(write, "_syncfs", lambda: None)
     monkeypatch.setattr(write, "_fsync_files", lambda paths: synced.extend(paths))
     items = [(tmp_path / "a" / f"{n:02d}-x.md", f"file {n}".encode()) for n in range(5)]
-    write.write_files(items)
+    write_all(items)
     assert [Path(p).name for p in synced] == [f".{n:02d}-x.md.{os.getpid()}.tmp" for n in range(5)]
     assert [path.read_bytes() for path, _ in items] == [data for _, data in items]
     assert sorted(os.listdir(tmp_path / "a")) == [f"{n:02d}-x.md" for n in range(5)]
@@ -57,7 +64,7 @@ def test_a_failed_write_leaves_no_temporary_file_and_no_target(tmp_path: Path, m
 
     monkeypatch.setattr(write, "_flush_filesystems", broken_flush)
     with pytest.raises(OSError, match="disk gone"):
-        write.write_files([(tmp_path / "01-x.md", b"new"), (tmp_path / "02-y.md", b"new")])
+        write_all([(tmp_path / "01-x.md", b"new"), (tmp_path / "02-y.md", b"new")])
     assert os.listdir(tmp_path) == []
 
 
