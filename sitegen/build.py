@@ -140,7 +140,9 @@ def build(
         fingerprint = site_fingerprint(config, theme, topics)
         inputs = inputs_key(fingerprint, [(source.rel, source.digest) for source in sources.files], strict)
         previous = cache.outputs()
-        if inputs == cache.meta("inputs") and outputs_intact(out_dir, previous):
+        # A dev server's first build renders from the archive even if nothing changed, to preview edits.
+        wanted = memo is None or memo.rendered is not None
+        if inputs == cache.meta("inputs") and wanted and outputs_intact(out_dir, previous):
             return BuildResult(0, len(previous), 0, len(previous), progress.elapsed(), tuple(progress.warnings))
         # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
         from sitegen.assets import collect_assets
@@ -153,6 +155,7 @@ def build(
             render_changed,
         )
         from sitegen.pages import plan_pages
+        from sitegen.preview import RenderState
         from sitegen.render import Renderer
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
@@ -192,6 +195,10 @@ def build(
         )
         if (settled := settle(sources)) is not sources:
             cache.record_files(settled, known_files)
+        if memo is not None:
+            memo.rendered = RenderState(
+                config, theme, assets.urls, archive, html.known, html.prefix, bytecode_dir(site_dir)
+            )
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)
     return BuildResult(

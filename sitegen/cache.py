@@ -31,12 +31,15 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sitegen.content import KnownFile, KnownFiles, Sources
 from sitegen.fingerprint import parser_key
 from sitegen.model import Entry
 from sitegen.progress import Progress
+
+if TYPE_CHECKING:
+    from sitegen.preview import RenderState
 
 CACHE_VERSION = "8"
 CACHE_DIR = ".sitegen"
@@ -66,6 +69,9 @@ class Memo:
     generation: str = ""
     #: Table name → the value ``BuildCache`` returned or saved. Shared, never mutated by callers.
     tables: dict[str, Any] = field(default_factory=dict)
+    #: What this process's last build rendered from, for ``sitegen.preview`` (None: no build has yet,
+    #: or another process built since).
+    rendered: RenderState | None = None
 
     def entry_files(self) -> KnownFiles | None:
         """The entry files as the last build of this process recorded them (None: not known here)."""
@@ -170,6 +176,7 @@ class BuildCache:
         generation = self.meta("generation") or ""
         if memo is not None and memo.generation != generation:
             memo.tables.clear()  # another process wrote the cache (or it was rebuilt): reload what it holds
+            memo.rendered = None
             memo.generation = generation
 
     def _remembered(self, name: str, load: Callable[[], T]) -> T:

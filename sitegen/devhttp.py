@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from socketserver import TCPServer
 from typing import Any, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from sitegen.reload import CLIENT_JS, CLIENT_PATH, EVENTS_PATH, KEEPALIVE, MAX_STREAM, STATUS_PATH, StateBoard
 
@@ -124,7 +124,12 @@ class DevHandler(BaseHTTPRequestHandler):
     def _events(self) -> None:
         """Server-sent events: ``reload`` once the site differs from the page's, ``problems`` while failing."""
         board = self.server.dev.board
-        since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+        query = parse_qs(urlsplit(self.path).query)
+        since, page = query.get("since", [""])[0], unquote(query.get("page", [""])[0])
+        with board.viewing(page):
+            self._stream(board, since, page)
+
+    def _stream(self, board: StateBoard, since: str, page: str) -> None:
         self.close_connection = True
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
@@ -136,7 +141,7 @@ class DevHandler(BaseHTTPRequestHandler):
         state = board.state
         ends = time.monotonic() + MAX_STREAM
         while not board.closed and time.monotonic() < ends:
-            if state.token != since:
+            if state.token_for(page) != since:
                 self._send(f"event: reload\ndata: {json.dumps(state.token)}\n\n")
                 return
             if state.problems != shown:

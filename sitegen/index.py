@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from itertools import groupby
@@ -147,4 +147,64 @@ def build_index(content: Content) -> Archive:
         topics_by_slug=MappingProxyType(topics_by_slug),
         topic_entries=MappingProxyType({slug: tuple(tagged.get(slug, ())) for slug in topics_by_slug}),
         unknown_tags=tuple(sorted(unknown, key=lambda item: (str(item[0].path), item[1]))),
+    )
+
+
+#: What places an entry in the archive (its day, section, order, topics, URLs and whether it shows):
+#: an edit that keeps these (a body, a title, a time, a summary) leaves the archive's shape alone.
+_PLACE = attrgetter("path", "date", "dump", "seq", "kind", "slug", "tags", "draft", "aliases")
+
+
+def patch_entries(archive: Archive, edited: Mapping[str, Entry]) -> Archive | None:
+    """The archive with edited entries (by path) swapped in, equal to indexing the edited content afresh;
+    None when an edit moves anything (see ``_PLACE``), or is not in the archive (a new file, a draft).
+
+    For the dev server's first look at an edit: it touches the edited days, months, years and topics
+    and copies only pointers elsewhere, where ``build_index`` sorts and groups everything again.
+    """
+    olds = {entry.path: entry for entry in archive.entries if entry.path in edited}
+    if len(olds) != len(edited) or any(_PLACE(olds[path]) != _PLACE(new) for path, new in edited.items()):
+        return None
+    swap = {id(olds[path]): new for path, new in edited.items()}
+
+    def sub(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        return tuple(swap.get(id(entry), entry) for entry in entries)
+
+    dates = {entry.date for entry in olds.values()}
+    days = {
+        id(day): Day(
+            day.date,
+            tuple(
+                Section(
+                    section.dump,
+                    swap.get(id(section.lead), section.lead) if section.lead else None,
+                    sub(section.entries),
+                )
+                for section in day.sections
+            ),
+        )
+        for day in archive.days
+        if day.date in dates
+    }
+    months = {
+        id(month): Month(month.year, month.month, tuple(days.get(id(day), day) for day in month.days))
+        for month in archive.months
+        if any(id(day) in days for day in month.days)
+    }
+    years = {
+        id(year): Year(year.year, tuple(months.get(id(month), month) for month in year.months))
+        for year in archive.years
+        if any(id(month) in months for month in year.months)
+    }
+    tags = {tag for entry in olds.values() for tag in entry.tags}
+    return replace(
+        archive,
+        entries=sub(archive.entries),
+        days=tuple(days.get(id(day), day) for day in archive.days),
+        months=tuple(months.get(id(month), month) for month in archive.months),
+        years=tuple(years.get(id(year), year) for year in archive.years),
+        topic_entries=MappingProxyType(
+            {slug: sub(items) if slug in tags else items for slug, items in archive.topic_entries.items()}
+        ),
+        unknown_tags=tuple((swap.get(id(entry), entry), tag) for entry, tag in archive.unknown_tags),
     )

@@ -10,8 +10,10 @@ by the caller.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from operator import attrgetter
 from typing import Any
 
@@ -46,6 +48,7 @@ class Page:
 
 _DIGEST = attrgetter("digest")
 _DAY_URL = attrgetter("day_url")
+_DATE = attrgetter("date")
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,17 @@ def _day_group(archive: Archive, day_index: int, start: int) -> PageGroup:
         return pages
 
     return PageGroup(f"day:{day.url}", f"{day_deps}|{before_day}|{after_day}", expand)
+
+
+def day_pages(archive: Archive, day: date) -> list[Page]:
+    """The pages of one day's group (the day page, its permalinks and redirects), as ``plan_pages`` plans
+    them, without planning the rest of the site: what the dev server renders first after an edit.
+    """
+    dates = [item.date for item in archive.days]
+    index = bisect_left(dates, day)
+    if index == len(dates) or dates[index] != day:
+        return []
+    return _day_group(archive, index, bisect_left(archive.entries, day, key=_DATE)).expand()
 
 
 def plan_pages(archive: Archive, config: SiteConfig) -> Plan:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 #: Everything the dev server adds lives under this prefix, outside any site path.
 PREFIX = "/__sitegen/"
@@ -46,7 +49,8 @@ CLIENT_JS = """\
     overlay.append(close, title, list);
     (document.body || document.documentElement).appendChild(overlay);
   }
-  var source = new EventSource("__EVENTS__?since=" + encodeURIComponent(token));
+  var source = new EventSource("__EVENTS__?since=" + encodeURIComponent(token) +
+    "&page=" + encodeURIComponent(location.pathname));
   source.addEventListener("reload", function () { source.close(); location.reload(); });
   source.addEventListener("problems", function (event) { show(JSON.parse(event.data)); });
 })();
@@ -60,6 +64,15 @@ class SiteState:
     token: str
     problems: tuple[str, ...]
     builds: int
+    #: (URL path, token) of pages served ahead of the build (``sitegen.preview``): their own token.
+    previews: tuple[tuple[str, str], ...] = ()
+
+    def token_for(self, page: str) -> str:
+        """The token of the version of ``page`` (a URL path) a request gets now."""
+        for path, token in self.previews:
+            if path == page:
+                return token
+        return self.token
 
 
 class StateBoard:
@@ -69,16 +82,54 @@ class StateBoard:
         self._cond = threading.Condition()
         self._instance = uuid.uuid4().hex[:8]  # a restarted server reloads pages of the old one
         self._generation = 0
+        self._previews = 0
+        self._viewing: Counter[str] = Counter()
         self.state = SiteState(f"{self._instance}-0", (), 0)
         self.closed = False
 
-    def publish(self, problems: tuple[str, ...], reload: bool) -> None:
+    def publish(self, problems: tuple[str, ...], reload: bool, keep: Collection[str] | None = None) -> None:
+        """A build's outcome: a new token if it changed pages (``reload``), and its problems (if any).
+
+        Previews of the pages in ``keep`` stay (the build made the same bytes, so their pages need not
+        reload); by default all stay unless the build reloads.
+        """
         with self._cond:
             if reload:
                 self._generation += 1
             token = f"{self._instance}-{self._generation}"
-            self.state = SiteState(token, problems, self.state.builds + 1)
+            kept = self.state.previews if keep is None and not reload else ()
+            if keep is not None:
+                kept = tuple((page, tok) for page, tok in self.state.previews if page in keep)
+            self.state = SiteState(token, problems, self.state.builds + 1, kept)
             self._cond.notify_all()
+
+    def preview(self, pages: Collection[str]) -> None:
+        """Pages (URL paths) the server now serves ahead of the build: only their open copies reload."""
+        with self._cond:
+            self._previews += 1
+            mark = f"{self.state.token}~{self._previews}"
+            fresh = {page: mark for page in pages}
+            previews = (*((p, t) for p, t in self.state.previews if p not in fresh), *fresh.items())
+            self.state = replace(self.state, previews=previews)
+            self._cond.notify_all()
+
+    @contextmanager
+    def viewing(self, page: str) -> Iterator[None]:
+        """While an event stream for ``page`` (a URL path) is open: a page a browser shows."""
+        with self._cond:
+            self._viewing[page] += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._viewing[page] -= 1
+                if not self._viewing[page]:
+                    del self._viewing[page]
+
+    def open_pages(self) -> frozenset[str]:
+        """The URL paths of the pages open in a browser now."""
+        with self._cond:
+            return frozenset(self._viewing)
 
     def wait(self, seen: SiteState, timeout: float) -> SiteState:
         """Return as soon as the state differs from ``seen``, the board closes, or ``timeout`` passes."""

@@ -12,6 +12,11 @@ How the pieces fit:
   Between builds the server keeps the cache's tables in a ``Memo`` and tells
   each build which entry files the watcher saw change, so a save in a large
   archive does not reload and rescan everything.
+* The page an editor looks at does not wait for the rebuild: the reload
+  client names its page, and when an edit leaves its entry in place the open
+  day page or permalink is rendered first (``sitegen.preview``), served from
+  memory and reloaded alone. The rebuild then runs as usual; a previewed page
+  whose built bytes are the same keeps its token, so it does not reload twice.
 * Requests are not held up by rebuilds (a template change on a large site
   takes a while, a no-op rebuild after an import too): the build stages every
   file and renames it into place, so a file read at any moment is complete,
@@ -57,12 +62,15 @@ from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, still_as_recorded
 from sitegen.devhttp import DevHandler, DevHTTPServer, Response
 from sitegen.errors import BuildFailed, Problem, SitegenError
+from sitegen.preview import render_open_pages
 from sitegen.progress import Progress
 from sitegen.reload import SiteState, StateBoard, inject
 from sitegen.watch import Watcher
 
 #: How long a request that found nothing waits for the build in progress before a 503 (bounded).
 BUILD_WAIT = 300.0
+#: After serving a preview, the rebuild waits this long at most for a browser to fetch it.
+HEAD_START = 0.25
 #: A content-hashed asset name, ``style.1a2b3c4d5e.css`` (sitegen.assets.hashed_name).
 HASHED = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+$")
 
@@ -100,6 +108,8 @@ class BuildRecord:
     seconds: float
     changed: frozenset[Path]
     result: BuildResult | None  # None: it failed
+    #: Seconds after ``started`` at which open pages were served a preview of the edit (None: none was).
+    previewed: float | None = None
 
 
 def content_type(name: str) -> str:
@@ -150,6 +160,9 @@ class DevServer:
         #: next one looks at those alone; None: scan them all (the first build, or a folder moved).
         self._touched: set[str] | None = None
         self._warnings: set[str] = set()
+        #: Pages served ahead of the rebuild in progress (URL path → bytes; see ``sitegen.preview``).
+        self._overlay: dict[str, bytes] = {}
+        self._fetched = threading.Event()  # a page in the overlay was sent
         #: The last successful build, and the latest builds (for the log, tests and benchmarks).
         self.last_result: BuildResult | None = None
         self.history: deque[BuildRecord] = deque(maxlen=100)
@@ -235,16 +248,24 @@ class DevServer:
         """
         search = not changed if search is None else search
         raw = self.site_dir / "content" / "raw"
-        self._note_touched(changed)
-        hinted = self._touched is not None
         stream = io.StringIO()
         with self.gate.building():
             started = time.perf_counter()
+            # Inside the gate: a build running when ``changed`` came in resets what was touched.
+            self._note_touched(changed)
+            hinted = self._touched is not None
+            shown = self._show_first(changed)
+            previewed = time.perf_counter() - started if shown else None
+            if shown:  # the rebuild would share the CPU with the reloading browser: let it fetch first
+                self._fetched.wait(HEAD_START)
             run_import = self._import_pending or any(path.is_relative_to(raw) for path in changed)
             base_path = self.base_path if self.user_base_url else self._site_path(None)
             base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
             outcome = self._build(base_url, run_import, search, Progress(quiet=True, stream=stream))
             failing = bool(self.board.state.problems)
+            # What the build made of each previewed page; its preview is kept where they are the same.
+            settled = {page for page, data in shown.items() if self._read_page(page) == data}
+            self._overlay = {}
             if isinstance(outcome, BuildResult):
                 self._import_pending = False
                 self._touched, self._hinted = set(), hinted
@@ -252,13 +273,14 @@ class DevServer:
                 self.last_result = outcome
                 self._search_stale = outcome.search_pending and not search
                 fresh = outcome.written + outcome.removed > outcome.search_changed
-                self.board.publish((), reload=fresh or failing or self.board.state.builds == 0)
+                reload = fresh or failing or self.board.state.builds == 0
+                self.board.publish((), reload=reload, keep=settled if shown else None)
             else:
                 self._import_pending = run_import  # a failed import is retried with the next build
-                self.board.publish(outcome, reload=False)
+                self.board.publish(outcome, reload=False, keep=())
             seconds = time.perf_counter() - started
             self.history.append(
-                BuildRecord(started, seconds, changed, outcome if isinstance(outcome, BuildResult) else None)
+                BuildRecord(started, seconds, changed, outcome if isinstance(outcome, BuildResult) else None, previewed)
             )
         if isinstance(outcome, BuildResult):
             what = ", ".join(sorted(self._rel(path) for path in changed)[:3]) + (" …" if len(changed) > 3 else "")
@@ -274,6 +296,45 @@ class DevServer:
             self.log("build failed; still serving the last good version:\n  " + "\n  ".join(outcome))
         self._report_warnings(stream.getvalue())
         return self.board.state
+
+    def _show_first(self, changed: frozenset[Path]) -> dict[str, bytes]:
+        """Render the open pages an entry edit changes and serve them now, ahead of the rebuild
+        (``sitegen.preview``); URL path → bytes of the pages so served.
+
+        Only when the last build succeeded and the edit is all that changed since: then the last
+        build's archive with the edit swapped in is the one the rebuild will index.
+        """
+        state, entries = self.memo.rendered, self.site_dir / ENTRIES_DIR
+        if state is None or not changed or self._touched is None or self.board.state.problems:
+            return {}
+        if self._import_pending or not all(path.suffix == ".md" and path.is_relative_to(entries) for path in changed):
+            return {}
+        edited = {path.relative_to(entries).as_posix() for path in changed}
+        base = self.base_path
+        open_urls = {page[len(base) :] for page in self.board.open_pages() if page.startswith(base)}
+        if edited != self._touched or not open_urls:
+            return {}
+        try:
+            pages = render_open_pages(state, entries, edited, open_urls)
+        except (SitegenError, BuildFailed):
+            return {}  # the rebuild reports it, with file and line
+        except Exception:  # a bug here must not cost the rebuild
+            traceback.print_exc()
+            return {}
+        shown = {base + url: data for url, data in pages.items() if self._read_page(base + url) != data}
+        if shown:
+            self._fetched.clear()
+            self._overlay = shown  # before the tokens: a page never carries a token newer than its bytes
+            self.board.preview(shown)
+        return shown
+
+    def _read_page(self, page: str) -> bytes | None:
+        """The output file behind a folder URL path (``/2014/01/08/``) as it is on disk now."""
+        rel = page[len(self.base_path) :]
+        try:
+            return (self.out_dir / rel / "index.html").read_bytes()
+        except OSError:
+            return None
 
     def _note_touched(self, changed: frozenset[Path]) -> None:
         """Add the entry files among ``changed`` to those the next build must look at."""
@@ -350,12 +411,16 @@ class DevServer:
         segments = [segment for segment in path[len(base) :].split("/") if segment]
         if not path.startswith(base) or "\x00" in path or "\\" in path or {".", ".."} & set(segments):
             return self._not_found(self.board.state.token)
-        token, folder_url = self.board.state.token, base + "/".join(map(quote, segments)) + "/" + query
+        token, folder_url = self.board.state.token_for(path), base + "/".join(map(quote, segments)) + "/" + query
+        early = self._overlay.get(path)
+        if early is not None:
+            self._fetched.set()
+            return Response(200, inject(early, token), "text/html; charset=utf-8")
         found = self._lookup(segments, path.endswith("/"), folder_url)
         if found is None:  # perhaps mid-commit: look again once the build in progress is done
             if not self.gate.wait_idle():
                 return Response(503, b"the site is still rebuilding; try again\n")
-            token = self.board.state.token
+            token = self.board.state.token_for(path)
             found = self._lookup(segments, path.endswith("/"), folder_url)
         if found is None:
             return self._not_found(token)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import http.client
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 
-from sitegen.reload import SiteState
+import sitegen.serve
+from sitegen.build import BuildResult
+from sitegen.reload import EVENTS_PATH, SiteState
 from sitegen.serve import DevServer
 
 DAY = "2014/01/08/"
@@ -57,6 +62,41 @@ def save_by_rename(path: Path, text: str) -> None:
     os.replace(temp, path)
 
 
+class EventStream:
+    """A minimal server-sent-events reader over http.client."""
+
+    def __init__(self, port: int, since: str, page: str = "/") -> None:
+        """A stream as the page at ``page`` (a URL path) carrying the token ``since`` opens it."""
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
+        self.connection.request("GET", f"{EVENTS_PATH}?since={quote(since)}&page={quote(page, safe='')}")
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event(self) -> tuple[str, str]:
+        """The next (event, data); comments and data-less blocks (``retry:``) are skipped."""
+        name, data = "message", []
+        while True:
+            line = self.response.readline()
+            if not line:
+                raise EOFError("the stream ended")
+            text = line.decode("utf-8").rstrip("\r\n")
+            if not text:
+                if data:
+                    return name, "\n".join(data)
+                name = "message"
+            elif not text.startswith(":"):
+                field, _, value = text.partition(":")
+                value = value.removeprefix(" ")
+                if field == "event":
+                    name = value
+                elif field == "data":
+                    data.append(value)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 class Running:
     """A started DevServer plus conveniences for tests."""
 
@@ -97,3 +137,18 @@ def start_server(fixture_site: Path) -> Iterator[Callable[..., Running]]:
 @pytest.fixture
 def running(start_server: Callable[..., Running]) -> Running:
     return start_server()
+
+
+@pytest.fixture
+def held_build(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """Make the next builds wait for ``release`` after setting ``building``, to look at the server meanwhile."""
+    real_build = sitegen.serve.build
+    building, release = threading.Event(), threading.Event()
+
+    def held(*args: Any, **options: Any) -> BuildResult:
+        building.set()
+        release.wait(WAIT)
+        return real_build(*args, **options)
+
+    monkeypatch.setattr(sitegen.serve, "build", held)
+    return building, release

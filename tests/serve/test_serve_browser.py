@@ -55,6 +55,26 @@ def test_an_edit_on_disk_reloads_the_open_day_page(page: Any, running: Running, 
     assert page.query_selector("#sitegen-overlay") is None
 
 
+def test_the_open_page_shows_an_edit_from_its_preview_and_reloads_once(
+    page: Any, running: Running, fixture_site: Path
+) -> None:
+    """The reload client names its page, so the server renders it first (sitegen.preview)."""
+    page.goto(running.server.url + DAY)
+    loads: list[str] = []
+    page.on("load", lambda _page: loads.append("load"))
+    state = running.server.board.state
+    rewrite(fixture_site / ENTRY, "Reports are circulating", "Shown before the rebuild")
+    page.wait_for_function(
+        "document.body.innerText.includes('Shown before the rebuild')", timeout=TIMEOUT_MS, polling=50
+    )
+    running.wait_for_build(state)
+    assert running.server.gate.wait_idle(WAIT)
+    record = running.server.history[-1]
+    assert record.previewed is not None, "the day page was open: it should have been rendered first"
+    page.wait_for_timeout(500)  # a second reload, if the rebuild sent one, would land by now
+    assert loads == ["load"], "the rebuild made the same page: it must not reload again"
+
+
 def test_a_page_opened_while_the_build_is_broken_shows_the_overlay(
     page: Any, running: Running, fixture_site: Path
 ) -> None:

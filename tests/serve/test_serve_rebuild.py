@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import re
 import shutil
 import threading
@@ -10,7 +9,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
@@ -18,46 +16,11 @@ import sitegen.serve
 from sitegen import content
 from sitegen.build import BuildResult
 from sitegen.errors import SitegenError
-from sitegen.reload import EVENTS_PATH
 from sitegen.serve import BuildGate
 from sitegen.theme import builtin_themes_dir
-from tests.serve.conftest import DAY, ENTRY, WAIT, Running, save_by_rename, wait_until
+from tests.serve.conftest import DAY, ENTRY, WAIT, EventStream, Running, save_by_rename, wait_until
 
 TOKEN = re.compile(r'data-token="([^"]+)"')
-
-
-class EventStream:
-    """A minimal server-sent-events reader over http.client."""
-
-    def __init__(self, port: int, since: str) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT)
-        self.connection.request("GET", f"{EVENTS_PATH}?since={quote(since)}")
-        self.response = self.connection.getresponse()
-        assert self.response.status == 200
-        assert self.response.getheader("Content-Type") == "text/event-stream"
-
-    def next_event(self) -> tuple[str, str]:
-        """The next (event, data); comments and data-less blocks (``retry:``) are skipped."""
-        name, data = "message", []
-        while True:
-            line = self.response.readline()
-            if not line:
-                raise EOFError("the stream ended")
-            text = line.decode("utf-8").rstrip("\r\n")
-            if not text:
-                if data:
-                    return name, "\n".join(data)
-                name = "message"
-            elif not text.startswith(":"):
-                field, _, value = text.partition(":")
-                value = value.removeprefix(" ")
-                if field == "event":
-                    name = value
-                elif field == "data":
-                    data.append(value)
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 def token_of(page_text: str) -> str:
@@ -301,21 +264,6 @@ def test_only_raw_dump_changes_run_the_importer(
     edit(fixture_site, "Second edit", "Third edit")
     state = running.wait_for_build(state)
     assert calls[-1] is False
-
-
-@pytest.fixture
-def held_build(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
-    """Make the next builds wait for ``release`` after setting ``building``, to look at the server meanwhile."""
-    real_build = sitegen.serve.build
-    building, release = threading.Event(), threading.Event()
-
-    def held(*args: Any, **options: Any) -> BuildResult:
-        building.set()
-        release.wait(WAIT)
-        return real_build(*args, **options)
-
-    monkeypatch.setattr(sitegen.serve, "build", held)
-    return building, release
 
 
 def test_requests_during_a_rebuild_get_the_last_good_page(

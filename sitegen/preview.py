@@ -1,0 +1,85 @@
+"""The dev server's first look at an edit: the open pages it changes, rendered before the full rebuild.
+
+A rebuild after a save does O(site) work (scan, index, plan, compare every
+page's key) before the page an editor is looking at is rendered; at tens of
+thousands of entries that is most of a second. But an edit that leaves an
+entry where it was (its day, order, slug, tags, aliases and draft state; see
+``index.patch_entries``) cannot change the archive's shape, so the last build's
+frozen archive with the new entry swapped in *is* the archive the rebuild will
+index. The day page and permalinks open in a browser are rendered from it at
+once, with the last build's config, theme and assets, and served while the
+full rebuild runs. Hugo's server does the same (its "fast render mode").
+
+Nothing here writes a file: the rebuild still produces every output, and the
+dev server keeps a preview only while the rebuild's bytes for that page are
+the same (otherwise the page reloads again with the built version).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.config import SiteConfig
+from sitegen.content import parse_file
+from sitegen.index import Archive, patch_entries
+from sitegen.model import Entry
+from sitegen.pages import day_pages
+from sitegen.render import Renderer
+from sitegen.theme import Theme
+
+
+@dataclass(frozen=True)
+class RenderState:
+    """What the last successful build rendered its pages from (all frozen, shared, never copied)."""
+
+    config: SiteConfig
+    theme: Theme
+    #: Theme asset name → its content-hashed URL, as the last build published them.
+    asset_urls: Mapping[str, str]
+    archive: Archive
+    #: Body HTML the last build had at hand, by ``html_prefix`` + entry digest; any other body is
+    #: rendered with Markdown (the cache holds the same: HTML is a pure function of body and settings).
+    html: Mapping[str, str]
+    html_prefix: str
+    #: Compiled templates, shared with the builds, so a preview does not compile them again.
+    bytecode_dir: Path
+
+
+def render_open_pages(
+    state: RenderState, entries_dir: Path, edited: Collection[str], open_urls: Collection[str]
+) -> dict[str, bytes]:
+    """The bytes of the open pages (site-relative URLs, ``2014/01/08/``) among the edited entries' day
+    pages and permalinks, as the rebuild will make them; empty when the edit moves an entry (or a file
+    is new, gone or unreadable), so the rebuild alone decides. Bad input raises as in a build.
+    """
+    try:
+        raw = {rel: (entries_dir / rel).read_bytes() for rel in edited}
+    except OSError:  # removed again, or replaced by a folder: the rebuild sorts that out
+        return {}
+    edits = {rel: parse_file(data, entries_dir, rel) for rel, data in raw.items()}
+    archive = patch_entries(state.archive, edits)
+    if archive is None:
+        return {}
+    days = sorted({entry.date for entry in edits.values()})
+    wanted = [
+        page
+        for day in days
+        for page in day_pages(archive, day)
+        if page.context["page_url"] in open_urls and page.template != "redirect.html"
+    ]
+    if not wanted:
+        return {}
+    known, prefix = state.html, state.html_prefix
+
+    def entry_html(entry: Entry) -> str:
+        html = known.get(prefix + entry.digest)
+        if html is None:
+            from sitegen.markdown import render_markdown
+
+            html = render_markdown(entry.body)
+        return html
+
+    renderer = Renderer(state.config, archive, state.theme, state.asset_urls, entry_html, state.bytecode_dir)
+    return {page.context["page_url"]: renderer.render(page) for page in wanted}

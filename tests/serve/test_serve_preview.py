@@ -1,0 +1,118 @@
+"""The page a browser shows gets an entry edit before the rebuild ends (sitegen.preview), and only once.
+
+A build held by ``held_build`` stands for a slow rebuild of a large archive:
+while it is held, the open day page must already reload and show the edit;
+other pages must not; and when the rebuild ends with the same bytes, the
+previewed page must not reload a second time.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+import sitegen.serve
+from sitegen.errors import SitegenError
+from tests.serve.conftest import DAY, ENTRY, WAIT, EventStream, Running, save_by_rename, wait_until
+from tests.serve.test_serve_rebuild import token_of
+
+
+def edit(site: Path, old: str, new: str) -> None:
+    target = site / ENTRY
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    save_by_rename(target, text.replace(old, new))
+
+
+def test_the_open_day_page_shows_an_edit_before_the_rebuild_ends_and_reloads_once(
+    running: Running, fixture_site: Path, held_build: tuple[threading.Event, threading.Event]
+) -> None:
+    building, release = held_build
+    state = running.server.board.state
+    day_token = token_of(running.get(f"/{DAY}").text)
+    home_token = token_of(running.get("/").text)
+    day_stream = EventStream(running.port, day_token, f"/{DAY}")
+    home_stream = EventStream(running.port, home_token, "/")
+    try:
+        wait_until(lambda: running.server.board.open_pages() == {f"/{DAY}", "/"}, what="both streams")
+        edit(fixture_site, "Reports are circulating", "Witnesses confirm")
+        assert building.wait(WAIT)
+        event, _data = day_stream.next_event()  # while the build is still held
+        assert event == "reload" and not release.is_set()
+        page = running.get(f"/{DAY}")
+        assert "Witnesses confirm" in page.text, "the open page is served the edit before the rebuild"
+        assert "Reports are circulating" not in running.get("/").text, "pages nobody has open wait for it"
+        assert running.server.board.state.token == state.token
+        preview_token = token_of(page.text)
+        day_stream.close()
+        day_stream = EventStream(running.port, preview_token, f"/{DAY}")
+        release.set()
+        state = running.wait_for_build(state)
+        assert state.token != home_token
+        assert home_stream.next_event()[0] == "reload", "the rebuild reloads every other open page"
+        assert state.token_for(f"/{DAY}") == preview_token, "the rebuild made the same bytes: no second reload"
+        assert "Witnesses confirm" in (fixture_site / "public" / DAY / "index.html").read_text()
+        assert token_of(running.get(f"/{DAY}").text) == preview_token
+        record = running.server.history[-1]
+        assert record.previewed is not None and record.previewed < record.seconds
+    finally:
+        day_stream.close()
+        home_stream.close()
+
+
+def test_an_edit_that_moves_the_entry_waits_for_the_rebuild(
+    running: Running, fixture_site: Path, held_build: tuple[threading.Event, threading.Event]
+) -> None:
+    building, release = held_build
+    state = running.server.board.state
+    stream = EventStream(running.port, token_of(running.get(f"/{DAY}").text), f"/{DAY}")
+    try:
+        wait_until(lambda: bool(running.server.board.open_pages()), what="the stream")
+        edit(fixture_site, "seq: 3", "seq: 9")
+        assert building.wait(WAIT)
+        assert running.server.board.state.previews == ()
+        release.set()
+        running.wait_for_build(state)
+        assert stream.next_event()[0] == "reload"
+        assert running.server.history[-1].previewed is None
+    finally:
+        stream.close()
+
+
+def test_a_preview_is_withdrawn_when_the_rebuild_fails(
+    running: Running, fixture_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = running.server.board.state
+    token = token_of(running.get(f"/{DAY}").text)
+
+    def failing(*args: object, **options: object) -> None:
+        raise SitegenError(fixture_site / ENTRY, 1, "the rebuild failed after the preview")
+
+    stream = EventStream(running.port, token, f"/{DAY}")
+    try:
+        wait_until(lambda: bool(running.server.board.open_pages()), what="the stream")
+        monkeypatch.setattr(sitegen.serve, "build", failing)
+        edit(fixture_site, "Reports are circulating", "Witnesses confirm")
+        state = running.wait_for_build(state)
+        assert running.server.history[-1].previewed is not None
+        assert state.problems
+        assert state.token_for(f"/{DAY}") == token, "the page goes back to the last good version"
+        assert "Witnesses confirm" not in running.get(f"/{DAY}").text
+    finally:
+        stream.close()
+
+
+def test_a_save_that_changes_no_page_previews_nothing(running: Running, fixture_site: Path) -> None:
+    state = running.server.board.state
+    stream = EventStream(running.port, token_of(running.get(f"/{DAY}").text), f"/{DAY}")
+    try:
+        wait_until(lambda: bool(running.server.board.open_pages()), what="the stream")
+        entry = fixture_site / ENTRY
+        save_by_rename(entry, entry.read_text())
+        after = running.wait_for_build(state)
+        assert after.token == state.token and after.previews == ()
+        assert running.server.history[-1].previewed is None
+    finally:
+        stream.close()

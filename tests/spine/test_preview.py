@@ -1,0 +1,123 @@
+"""An edit's first look (sitegen.preview): the archive patched in place, and open pages rendered from it,
+are exactly what a full build indexes and writes; an edit that moves an entry gets no preview."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build
+from sitegen.cache import Memo
+from sitegen.content import ENTRIES_DIR, load_content, parse_file, read_entry_files
+from sitegen.index import Archive, build_index, patch_entries
+from sitegen.model import Entry
+from sitegen.preview import render_open_pages
+from sitegen.topics import load_topics
+
+DAY = "2014/01/08/"
+ENTRY = "2014/01/08/03-bombings.md"
+LEAD = "2014/01/08/00-lead.md"
+ENTRY_URL = f"{DAY}islamic-state-of-iraq-bombings-tonight/"
+
+
+def indexed(site: Path) -> Archive:
+    """The archive a build indexes from the site's entry files as they are now."""
+    sources = read_entry_files(site)
+    return build_index(load_content(sources.files, load_topics(site)))
+
+
+def reparsed(site: Path, rel: str) -> Entry:
+    root = site / ENTRIES_DIR
+    return parse_file((root / rel).read_bytes(), root, rel)
+
+
+def rewrite(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / ENTRIES_DIR / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+#: Edits that keep the entry in its place: (file, old text, new text).
+IN_PLACE = {
+    "body": (ENTRY, "Reports are circulating", "Witnesses confirm"),
+    "title": (ENTRY, "title: Islamic State of Iraq Bombings Tonight", "title: Bombings In Baghdad Tonight"),
+    "time": (ENTRY, 'time: "21:05"\n', 'time: "21:15"\n'),
+    "lead": (LEAD, "\n---\n", "\n---\nA new first line of the lead.\n\n"),
+}
+
+#: Edits that move an entry: the archive must be indexed again.
+MOVING = {
+    "slug": (ENTRY, "slug: islamic-state-of-iraq-bombings-tonight", "slug: bombings-tonight"),
+    "tags": (ENTRY, "tags: [isis, undefined-topic]", "tags: [isis]"),
+    "date": (ENTRY, "date: 2014-01-08", "date: 2014-01-09"),
+    "seq": (ENTRY, "seq: 3", "seq: 9"),
+    "draft": (ENTRY, "kind: entry", "kind: entry\ndraft: true"),
+}
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_patching_an_in_place_edit_equals_indexing_afresh(fixture_site: Path, name: str) -> None:
+    rel, old, new = IN_PLACE[name]
+    before = indexed(fixture_site)
+    rewrite(fixture_site, rel, old, new)
+    patched = patch_entries(before, {rel: reparsed(fixture_site, rel)})
+    assert patched is not None
+    assert patched == indexed(fixture_site)
+    assert patched != before, "the edit must show in the patched archive"
+
+
+@pytest.mark.parametrize("name", MOVING)
+def test_an_edit_that_moves_an_entry_is_not_patched(fixture_site: Path, name: str) -> None:
+    rel, old, new = MOVING[name]
+    before = indexed(fixture_site)
+    rewrite(fixture_site, rel, old, new)
+    assert patch_entries(before, {rel: reparsed(fixture_site, rel)}) is None
+
+
+def test_a_file_the_archive_does_not_have_is_not_patched(fixture_site: Path) -> None:
+    archive = indexed(fixture_site)
+    entry = reparsed(fixture_site, ENTRY)
+    assert patch_entries(archive, {"2014/01/08/09-new.md": replace(entry, path="2014/01/08/09-new.md")}) is None
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_open_pages_are_rendered_as_the_rebuild_writes_them(fixture_site: Path, name: str) -> None:
+    rel, old, new = IN_PLACE[name]
+    memo = Memo()
+    build(fixture_site, memo=memo)
+    assert memo.rendered is not None
+    rewrite(fixture_site, rel, old, new)
+    open_urls = {DAY, ENTRY_URL, "", "2014/01/"}  # the home and month pages are not day pages
+    shown = render_open_pages(memo.rendered, fixture_site / ENTRIES_DIR, {rel}, open_urls)
+    assert set(shown) == {DAY, ENTRY_URL}
+    out = fixture_site / "public"
+    before = {url: (out / url / "index.html").read_bytes() for url in shown}
+    build(fixture_site, memo=memo)
+    for url, data in shown.items():
+        assert data == (out / url / "index.html").read_bytes(), f"{url} differs from the rebuild's"
+    assert before[DAY] != shown[DAY], "the edit must show on the day page"
+
+
+@pytest.mark.parametrize("name", MOVING)
+def test_an_edit_that_moves_an_entry_renders_nothing_first(fixture_site: Path, name: str) -> None:
+    rel, old, new = MOVING[name]
+    memo = Memo()
+    build(fixture_site, memo=memo)
+    assert memo.rendered is not None
+    rewrite(fixture_site, rel, old, new)
+    assert render_open_pages(memo.rendered, fixture_site / ENTRIES_DIR, {rel}, {DAY, ENTRY_URL}) == {}
+
+
+def test_a_long_running_first_build_keeps_what_it_rendered_from_even_with_nothing_to_do(
+    fixture_site: Path,
+) -> None:
+    build(fixture_site)
+    memo = Memo()
+    result = build(fixture_site, memo=memo)
+    assert result.written == 0
+    assert memo.rendered is not None, "a dev server started on a built site must preview its first edit"
+    again = build(fixture_site, memo=memo)
+    assert again.written == 0
