@@ -337,22 +337,31 @@ class BuildCache:
         """
         if sources.as_recorded(known):
             return  # every file was as recorded and none was read: nothing new was learnt
+        # A file not read is as ``known`` has it (that is why it was not read): the new record is
+        # the old one with the files read put in and the files gone taken out.
+        read = [source for source in sources.files if source.raw is not None]
+        added = sum(1 for source in read if source.rel not in known.files)
+        gone: set[str] = set()
+        if len(known.files) + added != len(sources.files):
+            gone = known.files.keys() - {source.rel for source in sources.files}
+        files = dict(known.files)
+        for rel in gone:
+            del files[rel]
+        files.update((source.rel, (*source.stat, source.digest)) for source in read)
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.
-        current = {source.rel for source in sources.files}
-        changed = {_folder(s.rel) for s in sources.files if s.raw is not None}
-        changed.update(_folder(rel) for rel in known.files if rel not in current)
+        changed = {_folder(source.rel) for source in read} | {_folder(rel) for rel in gone}
         rows: dict[str, dict[str, KnownFile]] = {folder: {} for folder in changed}
-        for source in sources.files:
-            row = rows.get(_folder(source.rel))
+        for rel, record in files.items():
+            row = rows.get(rel.rpartition("/")[0])
             if row is not None:
-                row[source.rel] = (*source.stat, source.digest)
+                row[rel] = record
         self.db.executemany("DELETE FROM files WHERE folder = ?", ((f,) for f, row in rows.items() if not row))
         self.db.executemany(
             "INSERT OR REPLACE INTO files VALUES (?, ?)",
             ((folder, marshal.dumps(row, 2)) for folder, row in rows.items() if row),
         )
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files_scanned_ns', ?)", (str(sources.scanned_ns),))
-        self._commit(files=KnownFiles.of(sources))
+        self._commit(files=KnownFiles(files, sources.scanned_ns))
 
     def save(
         self,

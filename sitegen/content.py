@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISREG
 from typing import NamedTuple
@@ -29,15 +30,19 @@ def _walk(root: str, rel: str = "") -> list[tuple[str, FileStat]]:
     Plain strings and ``scandir``, as pathlib is slow at 50k files.
     """
     found: list[tuple[str, FileStat]] = []
+    prefix = f"{rel}/" if rel else ""
     with os.scandir(os.path.join(root, rel) if rel else root) as scan:
         for item in scan:
-            if item.name.startswith("."):
+            name = item.name
+            if name.startswith("."):
                 continue
-            name = f"{rel}/{item.name}" if rel else item.name
             if item.is_dir(follow_symlinks=False):
-                found.extend(_walk(root, name))
-            elif item.name.endswith(".md") and item.is_file(follow_symlinks=False):
-                found.append((name, FileStat.of(item.stat(follow_symlinks=False))))
+                found.extend(_walk(root, prefix + name))
+            elif name.endswith(".md"):
+                stat = item.stat(follow_symlinks=False)
+                if S_ISREG(stat.st_mode):  # not a link, a socket or a fifo
+                    facts = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+                    found.append((prefix + name, _as_stat(facts)))
     return found
 
 
@@ -102,6 +107,10 @@ class FileStat(NamedTuple):
     @classmethod
     def of(cls, stat: os.stat_result) -> FileStat:
         return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+#: ``FileStat`` from a plain tuple without the named tuple's Python-level ``__new__`` (50k per scan).
+_as_stat: Callable[[tuple[int, int, int, int]], FileStat] = partial(tuple.__new__, FileStat)
 
 
 #: A file changed this close to the moment its stat was recorded may change again within

@@ -19,7 +19,7 @@ import sitegen.build
 import sitegen.cache
 from sitegen import content
 from sitegen.build import build
-from sitegen.cache import BuildCache
+from sitegen.cache import BuildCache, Memo
 from sitegen.content import KnownFiles, read_entry_files
 from sitegen.progress import Progress
 from tests.spine.helpers import snapshot
@@ -141,7 +141,8 @@ def test_parses_cached_by_a_sitegen_that_parsed_differently_are_not_reused(
 def test_the_recorded_stats_follow_files_added_edited_and_removed(fixture_site: Path, trust_every_stat: None) -> None:
     """Stats are stored a folder at a time: each kind of change must still leave exactly the files on disk."""
     entries = fixture_site / "content" / "entries"
-    build(fixture_site)
+    memo = Memo()  # the dev server's copy of the record must follow too
+    build(fixture_site, memo=memo)
     shutil.rmtree(entries / "2014" / "01" / "09")  # a whole day goes
     edited = _an_entry(fixture_site)
     edited.write_text(edited.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
@@ -150,10 +151,13 @@ def test_the_recorded_stats_follow_files_added_edited_and_removed(fixture_site: 
     added.write_text(
         "---\ntitle: New\ndate: 2014-03-01\nseq: 1\nkind: entry\nslug: new\ntags: []\n---\n\nNew.\n", encoding="utf-8"
     )
-    build(fixture_site)
+    build(fixture_site, memo=memo)
+    on_disk = KnownFiles.of(read_entry_files(fixture_site)).files
+    remembered = memo.entry_files()
+    assert remembered is not None and remembered.files == on_disk
     with BuildCache.open(fixture_site, fixture_site / "public", Progress(quiet=True)) as cache:
         known = cache.known_files()
-    assert known.files == KnownFiles.of(read_entry_files(fixture_site)).files
+    assert known.files == on_disk
 
 
 def _digests(sources: content.Sources) -> dict[str, str]:
