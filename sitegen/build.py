@@ -196,9 +196,7 @@ def build(
         if (settled := settle(sources)) is not sources:
             cache.record_files(settled, known_files)
         if memo is not None:
-            memo.rendered = RenderState(
-                config, theme, assets.urls, archive, html.known, html.prefix, bytecode_dir(site_dir)
-            )
+            memo.rendered = RenderState(config, theme, assets.urls, archive, bytecode_dir(site_dir))
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
     written = len(plan.staged)
     return BuildResult(

@@ -17,7 +17,7 @@ the same (otherwise the page reloads again with the built version).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +39,6 @@ class RenderState:
     #: Theme asset name → its content-hashed URL, as the last build published them.
     asset_urls: Mapping[str, str]
     archive: Archive
-    #: Body HTML the last build had at hand, by ``html_prefix`` + entry digest; any other body is
-    #: rendered with Markdown (the cache holds the same: HTML is a pure function of body and settings).
-    html: Mapping[str, str]
-    html_prefix: str
     #: Compiled templates, shared with the builds, so a preview does not compile them again.
     bytecode_dir: Path
 
@@ -71,15 +67,23 @@ def render_open_pages(
     ]
     if not wanted:
         return {}
-    known, prefix = state.html, state.html_prefix
+    from sitegen.markdown import render_markdown
+
+    # A day's bodies are rendered again rather than kept from the build (at 50k entries that would
+    # be tens of MB held for the session): a few milliseconds, and HTML is a pure function of the body.
+    bodies = _bodies(render_markdown)
+    renderer = Renderer(state.config, archive, state.theme, state.asset_urls, bodies, state.bytecode_dir)
+    return {page.context["page_url"]: renderer.render(page) for page in wanted}
+
+
+def _bodies(render: Callable[[str], str]) -> Callable[[Entry], str]:
+    """Entry → body HTML, each body rendered once."""
+    done: dict[str, str] = {}
 
     def entry_html(entry: Entry) -> str:
-        html = known.get(prefix + entry.digest)
+        html = done.get(entry.digest)
         if html is None:
-            from sitegen.markdown import render_markdown
-
-            html = render_markdown(entry.body)
+            html = done[entry.digest] = render(entry.body)
         return html
 
-    renderer = Renderer(state.config, archive, state.theme, state.asset_urls, entry_html, state.bytecode_dir)
-    return {page.context["page_url"]: renderer.render(page) for page in wanted}
+    return entry_html

@@ -9,6 +9,7 @@ previewed page must not reload a second time.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,35 +27,42 @@ def edit(site: Path, old: str, new: str) -> None:
     save_by_rename(target, text.replace(old, new))
 
 
+@pytest.mark.parametrize("base", ["/", "/archive/"])
 def test_the_open_day_page_shows_an_edit_before_the_rebuild_ends_and_reloads_once(
-    running: Running, fixture_site: Path, held_build: tuple[threading.Event, threading.Event]
+    start_server: Callable[..., Running],
+    fixture_site: Path,
+    held_build: tuple[threading.Event, threading.Event],
+    base: str,
 ) -> None:
+    toml = fixture_site / "site.toml"
+    toml.write_text(toml.read_text().replace('base_url = "https://example.org/"', f'base_url = "https://x.org{base}"'))
+    running = start_server(fixture_site)
     building, release = held_build
     state = running.server.board.state
-    day_token = token_of(running.get(f"/{DAY}").text)
-    home_token = token_of(running.get("/").text)
-    day_stream = EventStream(running.port, day_token, f"/{DAY}")
-    home_stream = EventStream(running.port, home_token, "/")
+    day_token = token_of(running.get(f"{base}{DAY}").text)
+    home_token = token_of(running.get(base).text)
+    day_stream = EventStream(running.port, day_token, f"{base}{DAY}")
+    home_stream = EventStream(running.port, home_token, base)
     try:
-        wait_until(lambda: running.server.board.open_pages() == {f"/{DAY}", "/"}, what="both streams")
+        wait_until(lambda: running.server.board.open_pages() == {f"{base}{DAY}", base}, what="both streams")
         edit(fixture_site, "Reports are circulating", "Witnesses confirm")
         assert building.wait(WAIT)
         event, _data = day_stream.next_event()  # while the build is still held
         assert event == "reload" and not release.is_set()
-        page = running.get(f"/{DAY}")
+        page = running.get(f"{base}{DAY}")
         assert "Witnesses confirm" in page.text, "the open page is served the edit before the rebuild"
-        assert "Reports are circulating" not in running.get("/").text, "pages nobody has open wait for it"
+        assert "Reports are circulating" not in running.get(base).text, "pages nobody has open wait for it"
         assert running.server.board.state.token == state.token
         preview_token = token_of(page.text)
         day_stream.close()
-        day_stream = EventStream(running.port, preview_token, f"/{DAY}")
+        day_stream = EventStream(running.port, preview_token, f"{base}{DAY}")
         release.set()
         state = running.wait_for_build(state)
         assert state.token != home_token
         assert home_stream.next_event()[0] == "reload", "the rebuild reloads every other open page"
-        assert state.token_for(f"/{DAY}") == preview_token, "the rebuild made the same bytes: no second reload"
+        assert state.token_for(f"{base}{DAY}") == preview_token, "the same bytes were built: no second reload"
         assert "Witnesses confirm" in (fixture_site / "public" / DAY / "index.html").read_text()
-        assert token_of(running.get(f"/{DAY}").text) == preview_token
+        assert token_of(running.get(f"{base}{DAY}").text) == preview_token
         record = running.server.history[-1]
         assert record.previewed is not None and record.previewed < record.seconds
     finally:
