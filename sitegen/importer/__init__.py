@@ -233,7 +233,7 @@ def import_dumps(
                 notes.append(f"{outcome.spec.name}: {result.note}")
 
         new_state = ImportState(dict(state.dumps))
-        removals: list[Path] = []
+        removals: list[str] = []
         for summary, plan in plans:
             if plan is None:
                 continue  # counted in one line below: a no-op build of 500 days should not print 500

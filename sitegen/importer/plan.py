@@ -80,9 +80,10 @@ def scan_day(entries_dir: Path, folder: PurePosixPath, owners: Mapping[str, str]
     return found
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: str) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except FileNotFoundError:
         return None
 

@@ -63,7 +63,7 @@ def test_confined_refuses_a_symlinked_folder_leading_outside(tmp_path: Path) -> 
     (root / "2014").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(SitegenError, match="leads outside"):
         confined(root, "2014/01/x.md")
-    assert confined(root, "2015/01/x.md") == root / "2015/01/x.md"
+    assert Path(confined(root, "2015/01/x.md")) == root / "2015/01/x.md"
 
 
 def test_atomic_write_replaces_and_leaves_no_temporary_file(tmp_path: Path) -> None:
