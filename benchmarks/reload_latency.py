@@ -229,9 +229,10 @@ def bench_site(site: Path, label: str, browser: Any, edits: int, template_edits:
     finally:
         context.close()
         server.stop()
-    for row in rows:
+    measured = [row for row in rows if row.samples]  # --template-edits 0 leaves a row empty
+    for row in measured:
         print_row(row)
-    return rows
+    return measured
 
 
 def print_row(row: Row) -> None:
