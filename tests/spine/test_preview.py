@@ -13,7 +13,7 @@ from sitegen.cache import Memo
 from sitegen.content import ENTRIES_DIR, load_content, parse_file, read_entry_files
 from sitegen.index import Archive, build_index, patch_entries
 from sitegen.model import Entry
-from sitegen.preview import render_open_pages
+from sitegen.preview import RenderState, render_open_pages
 from sitegen.topics import load_topics
 
 DAY = "2014/01/08/"
@@ -83,15 +83,21 @@ def test_a_file_the_archive_does_not_have_is_not_patched(fixture_site: Path) -> 
     assert patch_entries(archive, {"2014/01/08/09-new.md": replace(entry, path="2014/01/08/09-new.md")}) is None
 
 
+def built_then_edited(site: Path, edit: tuple[str, str, str]) -> tuple[Memo, RenderState]:
+    """A dev server's memo after building ``site``, and what that build rendered from; then ``edit``."""
+    memo = Memo()
+    build(site, memo=memo)
+    assert memo.rendered is not None
+    rewrite(site, *edit)
+    return memo, memo.rendered
+
+
 @pytest.mark.parametrize("name", IN_PLACE)
 def test_open_pages_are_rendered_as_the_rebuild_writes_them(fixture_site: Path, name: str) -> None:
-    rel, old, new = IN_PLACE[name]
-    memo = Memo()
-    build(fixture_site, memo=memo)
-    assert memo.rendered is not None
-    rewrite(fixture_site, rel, old, new)
+    memo, state = built_then_edited(fixture_site, IN_PLACE[name])
+    rel = IN_PLACE[name][0]
     open_urls = {DAY, ENTRY_URL, "", "2014/01/"}  # the home and month pages are not day pages
-    shown = render_open_pages(memo.rendered, fixture_site / ENTRIES_DIR, {rel}, open_urls)
+    shown = render_open_pages(state, fixture_site / ENTRIES_DIR, {rel}, open_urls)
     assert set(shown) == {DAY, ENTRY_URL}
     out = fixture_site / "public"
     before = {url: (out / url / "index.html").read_bytes() for url in shown}
@@ -103,12 +109,8 @@ def test_open_pages_are_rendered_as_the_rebuild_writes_them(fixture_site: Path, 
 
 @pytest.mark.parametrize("name", MOVING)
 def test_an_edit_that_moves_an_entry_renders_nothing_first(fixture_site: Path, name: str) -> None:
-    rel, old, new = MOVING[name]
-    memo = Memo()
-    build(fixture_site, memo=memo)
-    assert memo.rendered is not None
-    rewrite(fixture_site, rel, old, new)
-    assert render_open_pages(memo.rendered, fixture_site / ENTRIES_DIR, {rel}, {DAY, ENTRY_URL}) == {}
+    _memo, state = built_then_edited(fixture_site, MOVING[name])
+    assert render_open_pages(state, fixture_site / ENTRIES_DIR, {MOVING[name][0]}, {DAY, ENTRY_URL}) == {}
 
 
 def test_a_long_running_first_build_keeps_what_it_rendered_from_even_with_nothing_to_do(
