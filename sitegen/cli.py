@@ -36,7 +36,7 @@ def _common(parser: argparse.ArgumentParser, *, out: bool = True, out_default: s
     parser.add_argument("--site", type=Path, default=Path("."), metavar="DIR", help="the site folder (default: .)")
     if out:
         parser.add_argument(
-            "--out", type=Path, default=None, metavar="DIR", help="output folder (default: SITE/public)"
+            "--out", type=Path, default=None, metavar="DIR", help=f"output folder (default: {out_default})"
         )
         parser.add_argument("--base-url", default=None, metavar="URL", help="override base_url from site.toml")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
@@ -75,7 +75,9 @@ def make_parser() -> argparse.ArgumentParser:
         "serve",
         help="build, serve locally and reload open pages on change",
         description="Build the site, serve it, watch content/, themes/ and site.toml, rebuild on change "
-        "and reload open browser pages. Binds to 127.0.0.1 unless --host says otherwise.",
+        "and reload open browser pages. After an entry edit, the day page or permalink open in the browser "
+        "is rendered and reloaded first; the rest of the site follows. Binds to 127.0.0.1 unless --host "
+        "says otherwise.",
     )
     _common(serve, out_default="SITE/.sitegen/preview, so public/ never holds localhost links")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")

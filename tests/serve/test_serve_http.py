@@ -201,3 +201,11 @@ def test_cli_serve_options_are_unchanged() -> None:
     args = make_parser().parse_args(["serve"])
     assert (args.host, args.port, args.poll) == ("127.0.0.1", 8000, False)
     assert os.fspath(args.site) == "."
+
+
+def test_serve_help_says_where_it_builds(capsys: pytest.CaptureFixture[str]) -> None:
+    from sitegen.cli import make_parser
+
+    with pytest.raises(SystemExit):
+        make_parser().parse_args(["serve", "--help"])
+    assert "default: SITE/.sitegen/preview" in " ".join(capsys.readouterr().out.split())
