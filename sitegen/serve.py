@@ -290,6 +290,7 @@ class DevServer:
                     f"{'rebuilt' if changed else 'built'} in {seconds:.2f}s: {outcome.written} written, "
                     f"{outcome.removed} removed"
                     + (f" ({what})" if what else "")
+                    + (f"; the open page was shown after {previewed:.2f}s" if previewed is not None else "")
                     + (f"; search index updated ({outcome.search_changed} files)" if outcome.search_changed else "")
                 )
         else:

@@ -65,6 +65,7 @@ def test_the_open_day_page_shows_an_edit_before_the_rebuild_ends_and_reloads_onc
         assert token_of(running.get(f"{base}{DAY}").text) == preview_token
         record = running.server.history[-1]
         assert record.previewed is not None and record.previewed < record.seconds
+        assert any("the open page was shown after" in line for line in running.logs), running.logs
     finally:
         day_stream.close()
         home_stream.close()
