@@ -4,15 +4,18 @@ are exactly what a full build indexes and writes; an edit that moves an entry ge
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from sitegen.build import build
 from sitegen.cache import Memo
+from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, load_content, parse_file, read_entry_files
 from sitegen.index import Archive, build_index, patch_entries
 from sitegen.model import Entry
+from sitegen.pages import day_pages, plan_pages
 from sitegen.preview import RenderState, render_open_pages
 from sitegen.topics import load_topics
 
@@ -75,6 +78,18 @@ def test_an_edit_that_moves_an_entry_is_not_patched(fixture_site: Path, name: st
     before = indexed(fixture_site)
     rewrite(fixture_site, rel, old, new)
     assert patch_entries(before, {rel: reparsed(fixture_site, rel)}) is None
+
+
+def test_a_days_pages_are_planned_as_the_whole_plan_plans_them(fixture_site: Path) -> None:
+    archive = indexed(fixture_site)
+    config = load_config(fixture_site)
+    groups = {group.name: group for group in plan_pages(archive, config).groups}
+    assert archive.days, "the fixture site has days"
+    for day in archive.days:
+        alone = [(page.path, page.template, page.deps) for page in day_pages(archive, day.date)]
+        planned = [(page.path, page.template, page.deps) for page in groups[f"day:{day.url}"].expand()]
+        assert alone == planned, day.date
+    assert day_pages(archive, date(1999, 1, 1)) == []
 
 
 def test_a_file_the_archive_does_not_have_is_not_patched(fixture_site: Path) -> None:
