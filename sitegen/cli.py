@@ -75,9 +75,9 @@ def make_parser() -> argparse.ArgumentParser:
         "serve",
         help="build, serve locally and reload open pages on change",
         description="Build the site, serve it, watch content/, themes/ and site.toml, rebuild on change "
-        "and reload open browser pages. After an entry edit, the day page or permalink open in the browser "
-        "is rendered and reloaded first; the rest of the site follows. Binds to 127.0.0.1 unless --host "
-        "says otherwise.",
+        "and reload open browser pages. After an entry edit, its day page, permalink, month page or the home "
+        "page, if open in the browser, is rendered and reloaded first; the rest of the site follows. "
+        "Binds to 127.0.0.1 unless --host says otherwise.",
     )
     _common(serve, out_default="SITE/.sitegen/preview, so public/ never holds localhost links")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")

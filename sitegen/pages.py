@@ -191,6 +191,32 @@ def _day_group(archive: Archive, day_index: int, start: int) -> PageGroup:
     return PageGroup(f"day:{day.url}", f"{day_deps}|{before_day}|{after_day}", expand)
 
 
+def home_page(archive: Archive, config: SiteConfig) -> Page:
+    """The home page: the last ``home_days`` days, newest first, and the heatmap of every day."""
+    home_days = tuple(reversed(archive.days[-config.home_days :]))
+    # What the heatmaps and the sitemap show: which days and URLs exist, not what entries say.
+    shape = hashlib.sha256("|".join(f"{day.url}{len(day.entries)}" for day in archive.days).encode()).hexdigest()
+    deps = f"{_digests(entry for day in home_days for entry in _day_all(day))}|{shape}"
+    return Page("index.html", "html", "home.html", {"days": home_days, "page_url": ""}, deps)
+
+
+def _month_page(archive: Archive, index: int) -> Page:
+    month = archive.months[index]
+    prev_month = archive.months[index - 1] if index else None
+    next_month = archive.months[index + 1] if index + 1 < len(archive.months) else None
+    deps = "|".join(_digests(_day_all(day)) for day in month.days)
+    deps += f"|{prev_month.url if prev_month else '-'}|{next_month.url if next_month else '-'}"
+    context = {"month": month, "prev": prev_month, "next": next_month, "page_url": month.url}
+    return Page(f"{month.url}index.html", "html", "month.html", context, deps)
+
+
+def month_page(archive: Archive, day: date) -> Page | None:
+    """The page of the month ``day`` falls in, as ``plan_pages`` plans it (None: no such month)."""
+    months = [(month.year, month.month) for month in archive.months]
+    index = bisect_left(months, (day.year, day.month))
+    return _month_page(archive, index) if index < len(months) and months[index] == (day.year, day.month) else None
+
+
 def day_pages(archive: Archive, day: date) -> list[Page]:
     """The pages of one day's group (the day page, its permalinks and redirects), as ``plan_pages`` plans
     them, without planning the rest of the site: what the dev server renders first after an edit.
@@ -214,18 +240,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
         groups.extend(PageGroup.single(page) for page in pages)
         pages.clear()
 
-    home_days = tuple(reversed(archive.days[-config.home_days :]))
-    # What the heatmaps and the sitemap show: which days and URLs exist, not what entries say.
-    shape = hashlib.sha256("|".join(f"{day.url}{len(day.entries)}" for day in archive.days).encode()).hexdigest()
-    pages.append(
-        Page(
-            "index.html",
-            "html",
-            "home.html",
-            {"days": home_days, "page_url": ""},
-            f"{_digests(entry for day in home_days for entry in _day_all(day))}|{shape}",
-        )
-    )
+    pages.append(home_page(archive, config))
     for year_index, year in enumerate(archive.years):
         neighbours = (
             archive.years[year_index - 1] if year_index else None,
@@ -244,20 +259,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
                 deps,
             )
         )
-    for month_index, month in enumerate(archive.months):
-        prev_month = archive.months[month_index - 1] if month_index else None
-        next_month = archive.months[month_index + 1] if month_index + 1 < len(archive.months) else None
-        deps = "|".join(_digests(_day_all(day)) for day in month.days)
-        deps += f"|{prev_month.url if prev_month else '-'}|{next_month.url if next_month else '-'}"
-        pages.append(
-            Page(
-                f"{month.url}index.html",
-                "html",
-                "month.html",
-                {"month": month, "prev": prev_month, "next": next_month, "page_url": month.url},
-                deps,
-            )
-        )
+    pages.extend(_month_page(archive, index) for index in range(len(archive.months)))
     flush()
     redirects: list[tuple[str, str]] = []
     entry_paths: list[str] = []

@@ -6,9 +6,11 @@ thousands of entries that is most of a second. But an edit that leaves an
 entry where it was (its day, order, slug, tags, aliases and draft state; see
 ``index.patch_entries``) cannot change the archive's shape, so the last build's
 frozen archive with the new entry swapped in *is* the archive the rebuild will
-index. The day page and permalinks open in a browser are rendered from it at
-once, with the last build's config, theme and assets, and served while the
-full rebuild runs. Hugo's server does the same (its "fast render mode").
+index. The edited days' pages and permalinks, their month pages and the home
+page, where a browser has them open, are rendered from it at once with the
+last build's config, theme and assets, and served while the full rebuild runs.
+Hugo's server does the same (its "fast render mode"). Topic pages wait for the
+rebuild.
 
 Nothing here writes a file: the rebuild still produces every output, and the
 dev server keeps a preview only while the rebuild's bytes for that page are
@@ -19,13 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.content import parse_file
 from sitegen.index import Archive, patch_entries
 from sitegen.model import Entry
-from sitegen.pages import day_pages
+from sitegen.pages import day_pages, home_page, month_page
 from sitegen.render import Renderer
 from sitegen.theme import Theme
 
@@ -47,8 +50,9 @@ def render_open_pages(
     state: RenderState, entries_dir: Path, edited: Collection[str], open_urls: Collection[str]
 ) -> dict[str, bytes]:
     """The bytes of the open pages (site-relative URLs, ``2014/01/08/``) among the edited entries' day
-    pages and permalinks, as the rebuild will make them; empty when the edit moves an entry (or a file
-    is new, gone or unreadable), so the rebuild alone decides. Bad input raises as in a build.
+    pages, permalinks and month pages and the home page, as the rebuild will make them; empty when the
+    edit moves an entry (or a file is new, gone or unreadable), so the rebuild alone decides. Bad input
+    raises as in a build.
     """
     try:
         raw = {rel: (entries_dir / rel).read_bytes() for rel in edited}
@@ -59,12 +63,12 @@ def render_open_pages(
     if archive is None:
         return {}
     days = sorted({entry.date for entry in edits.values()})
-    wanted = [
-        page
-        for day in days
-        for page in day_pages(archive, day)
-        if page.context["page_url"] in open_urls and page.template != "redirect.html"
-    ]
+    months = {(day.year, day.month): day for day in days}.values()
+    candidates = [page for day in days for page in day_pages(archive, day) if page.template != "redirect.html"]
+    candidates += [page for page in map(partial(month_page, archive), months) if page is not None]
+    if "" in open_urls:  # the home page's URL; planning it looks at every day
+        candidates.append(home_page(archive, state.config))
+    wanted = [page for page in candidates if page.context["page_url"] in open_urls]
     if not wanted:
         return {}
     from sitegen.markdown import render_markdown

@@ -27,48 +27,53 @@ def edit(site: Path, old: str, new: str) -> None:
     save_by_rename(target, text.replace(old, new))
 
 
+OLD_TITLE, NEW_TITLE = "Islamic State of Iraq Bombings Tonight", "Islamic State of Iraq Bombings This Evening"
+
+
 @pytest.mark.parametrize("base", ["/", "/archive/"])
-def test_the_open_day_page_shows_an_edit_before_the_rebuild_ends_and_reloads_once(
+def test_open_pages_show_an_edit_before_the_rebuild_ends_and_reload_once(
     start_server: Callable[..., Running],
     fixture_site: Path,
     held_build: tuple[threading.Event, threading.Event],
     base: str,
 ) -> None:
+    """The day and month pages are rendered first; the topic page (not covered) waits for the rebuild."""
     toml = fixture_site / "site.toml"
     toml.write_text(toml.read_text().replace('base_url = "https://example.org/"', f'base_url = "https://x.org{base}"'))
     running = start_server(fixture_site)
     building, release = held_build
     state = running.server.board.state
-    day_token = token_of(running.get(f"{base}{DAY}").text)
-    home_token = token_of(running.get(base).text)
-    day_stream = EventStream(running.port, day_token, f"{base}{DAY}")
-    home_stream = EventStream(running.port, home_token, base)
+    day, month, topic = f"{base}{DAY}", f"{base}2014/01/", f"{base}topics/isis/"
+    tokens = {url: token_of(running.get(url).text) for url in (day, month, topic)}
+    assert all(OLD_TITLE in running.get(url).text for url in tokens)
+    streams = {url: EventStream(running.port, token, url) for url, token in tokens.items()}
     try:
-        wait_until(lambda: running.server.board.open_pages() == {f"{base}{DAY}", base}, what="both streams")
-        edit(fixture_site, "Reports are circulating", "Witnesses confirm")
+        wait_until(lambda: running.server.board.open_pages() == set(tokens), what="the three streams")
+        edit(fixture_site, OLD_TITLE, NEW_TITLE)
         assert building.wait(WAIT)
-        event, _data = day_stream.next_event()  # while the build is still held
-        assert event == "reload" and not release.is_set()
-        page = running.get(f"{base}{DAY}")
-        assert "Witnesses confirm" in page.text, "the open page is served the edit before the rebuild"
-        assert "Reports are circulating" not in running.get(base).text, "pages nobody has open wait for it"
+        for url in (day, month):  # while the build is still held
+            assert streams[url].next_event()[0] == "reload" and not release.is_set()
+            page = running.get(url)
+            assert NEW_TITLE in page.text, f"{url} is served the edit before the rebuild"
+            tokens[url] = token_of(page.text)
+            streams[url].close()
+            streams[url] = EventStream(running.port, tokens[url], url)
+        assert OLD_TITLE in running.get(topic).text, "a topic page waits for the rebuild"
         assert running.server.board.state.token == state.token
-        preview_token = token_of(page.text)
-        day_stream.close()
-        day_stream = EventStream(running.port, preview_token, f"{base}{DAY}")
         release.set()
         state = running.wait_for_build(state)
-        assert state.token != home_token
-        assert home_stream.next_event()[0] == "reload", "the rebuild reloads every other open page"
-        assert state.token_for(f"{base}{DAY}") == preview_token, "the same bytes were built: no second reload"
-        assert "Witnesses confirm" in (fixture_site / "public" / DAY / "index.html").read_text()
-        assert token_of(running.get(f"{base}{DAY}").text) == preview_token
+        assert streams[topic].next_event()[0] == "reload", "the rebuild reloads the other open pages"
+        assert NEW_TITLE in running.get(topic).text
+        for url in (day, month):
+            assert state.token_for(url) == tokens[url], f"{url}: the same bytes were built, no second reload"
+            assert token_of(running.get(url).text) == tokens[url]
+        assert NEW_TITLE in (fixture_site / "public" / DAY / "index.html").read_text()
         record = running.server.history[-1]
         assert record.previewed is not None and record.previewed < record.seconds
         assert any("the open page was shown after" in line for line in running.logs), running.logs
     finally:
-        day_stream.close()
-        home_stream.close()
+        for stream in streams.values():
+            stream.close()
 
 
 def test_an_edit_that_moves_the_entry_waits_for_the_rebuild(

@@ -111,14 +111,14 @@ def built_then_edited(site: Path, edit: tuple[str, str, str]) -> tuple[Memo, Ren
 def test_open_pages_are_rendered_as_the_rebuild_writes_them(fixture_site: Path, name: str) -> None:
     memo, state = built_then_edited(fixture_site, IN_PLACE[name])
     rel = IN_PLACE[name][0]
-    open_urls = {DAY, ENTRY_URL, "", "2014/01/"}  # the home and month pages are not day pages
+    open_urls = {DAY, ENTRY_URL, "", "2014/01/", "2014/02/", "topics/isis/"}
     shown = render_open_pages(state, fixture_site / ENTRIES_DIR, {rel}, open_urls)
-    assert set(shown) == {DAY, ENTRY_URL}
+    assert set(shown) == {DAY, ENTRY_URL, "2014/01/", ""}, "its day, permalink, month and the home page"
     out = fixture_site / "public"
     before = {url: (out / url / "index.html").read_bytes() for url in shown}
     build(fixture_site, memo=memo)
     for url, data in shown.items():
-        assert data == (out / url / "index.html").read_bytes(), f"{url} differs from the rebuild's"
+        assert data == (out / url / "index.html").read_bytes(), f"{url!r} differs from the rebuild's"
     assert before[DAY] != shown[DAY], "the edit must show on the day page"
 
 
