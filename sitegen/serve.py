@@ -69,6 +69,8 @@ from sitegen.watch import Watcher
 
 #: How long a request that found nothing waits for the build in progress before a 503 (bounded).
 BUILD_WAIT = 300.0
+#: The watcher's rebuilds run this much nicer than the server (higher is lower priority), behind the browser.
+BEHIND = 5
 #: After serving a preview, the rebuild waits this long at most for a browser to fetch it.
 HEAD_START = 0.25
 #: A content-hashed asset name, ``style.1a2b3c4d5e.css`` (sitegen.assets.hashed_name).
@@ -181,7 +183,7 @@ class DevServer:
         self._hinted = False
         self.watcher = Watcher(
             self.site_dir,
-            self.rebuild,
+            self._rebuild_behind,
             ignore=[self.out_dir],
             poll=poll,
             debounce=debounce,
@@ -239,6 +241,18 @@ class DevServer:
             return None
         self._touched = None
         return self.rebuild(frozenset(), search=True)
+
+    def _rebuild_behind(self, changed: frozenset[Path]) -> None:
+        """``rebuild``, for the watcher: its thread (and the workers it forks) yield the CPU to the browser
+        showing a page, so a rebuild behind a preview does not slow that page's reload (Linux: a thread's
+        own nice value). Set once: an unprivileged process cannot raise it again.
+        """
+        if sys.platform.startswith("linux") and not getattr(self, "_niced", False):
+            self._niced = True
+            with suppress(OSError, AttributeError):
+                thread = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + BEHIND))
+        self.rebuild(changed)
 
     def rebuild(self, changed: frozenset[Path], *, search: bool | None = None) -> SiteState:
         """Build once and publish the outcome; never raises, so one bad save cannot end the session.

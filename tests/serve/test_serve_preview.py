@@ -8,6 +8,8 @@ previewed page must not reload a second time.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 
 import sitegen.serve
 from sitegen.errors import SitegenError
+from sitegen.reload import SiteState
 from tests.serve.conftest import DAY, ENTRY, WAIT, EventStream, Running, save_by_rename, wait_until
 from tests.serve.test_serve_rebuild import token_of
 
@@ -130,3 +133,22 @@ def test_a_save_that_changes_no_page_previews_nothing(running: Running, fixture_
         assert running.server.history[-1].previewed is None
     finally:
         stream.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value is Linux's")
+def test_the_watchers_rebuilds_run_behind_the_browser(running: Running, fixture_site: Path) -> None:
+    """A rebuild behind a preview must not take the CPU from the browser reloading the page."""
+    seen: list[int] = []
+    real = running.server.rebuild
+
+    def spy(changed: frozenset[Path], **options: object) -> SiteState:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real(changed)
+
+    running.server.rebuild = spy  # type: ignore[method-assign]
+    base = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=running.server._rebuild_behind, args=(frozenset(),))
+    thread.start()
+    thread.join(WAIT)
+    assert seen == [min(19, base + sitegen.serve.BEHIND)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == base, "only the watcher's thread"
