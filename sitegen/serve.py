@@ -15,8 +15,10 @@ How the pieces fit:
 * The page an editor looks at does not wait for the rebuild: the reload
   client names its page, and when an edit leaves its entry in place the open
   day page, permalink, month page or home page is rendered first
-  (``sitegen.preview``), served from memory and reloaded alone. The rebuild then runs as usual; a previewed page
-  whose built bytes are the same keeps its token, so it does not reload twice.
+  (``sitegen.preview``), served from memory and reloaded alone. The rebuild
+  then runs as usual, once the browser has fetched the page and at a lower CPU
+  priority than the browser; a previewed page whose built bytes are the same
+  keeps its token, so it does not reload twice.
 * Requests are not held up by rebuilds (a template change on a large site
   takes a while, a no-op rebuild after an import too): the build stages every
   file and renames it into place, so a file read at any moment is complete,
