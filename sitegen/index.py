@@ -177,7 +177,7 @@ def patch_entries(archive: Archive, edited: Mapping[str, Entry]) -> Archive | No
             tuple(
                 Section(
                     section.dump,
-                    swap.get(id(section.lead), section.lead) if section.lead else None,
+                    swap.get(id(section.lead), section.lead),
                     sub(section.entries),
                 )
                 for section in day.sections

@@ -97,8 +97,9 @@ class StateBoard:
             if reload:
                 self._generation += 1
             token = f"{self._instance}-{self._generation}"
-            kept = self.state.previews if keep is None and not reload else ()
-            if keep is not None:
+            if keep is None:
+                kept = () if reload else self.state.previews
+            else:
                 kept = tuple((page, tok) for page, tok in self.state.previews if page in keep)
             self.state = SiteState(token, problems, self.state.builds + 1, kept)
             self._cond.notify_all()

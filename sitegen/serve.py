@@ -167,6 +167,8 @@ class DevServer:
         #: Pages served ahead of the rebuild in progress (URL path → bytes; see ``sitegen.preview``).
         self._overlay: dict[str, bytes] = {}
         self._fetched = threading.Event()  # a page in the overlay was sent
+        #: The thread ``_rebuild_behind`` made nicer (nice is per thread, and cannot be undone).
+        self._behind: int | None = None
         #: The last successful build, and the latest builds (for the log, tests and benchmarks).
         self.last_result: BuildResult | None = None
         self.history: deque[BuildRecord] = deque(maxlen=100)
@@ -249,10 +251,10 @@ class DevServer:
         showing a page, so a rebuild behind a preview does not slow that page's reload (Linux: a thread's
         own nice value). Set once: an unprivileged process cannot raise it again.
         """
-        if sys.platform.startswith("linux") and not getattr(self, "_niced", False):
-            self._niced = True
+        thread = threading.get_native_id()
+        if sys.platform.startswith("linux") and self._behind != thread:
+            self._behind = thread
             with suppress(OSError, AttributeError):
-                thread = threading.get_native_id()
                 os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + BEHIND))
         self.rebuild(changed)
 
