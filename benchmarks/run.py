@@ -28,6 +28,14 @@ import output, or the generator's reference entries when the import failed)
 are built by Hugo too (benchmarks/hugo_site.py), and each row gets a ratio
 sitegen/Hugo: the cold row against Hugo's first build, the other rows against
 Hugo's repeated full build, since Hugo keeps no incremental state between runs.
+
+Hugo builds right after the cold row, and work folders are removed only when
+the whole run ends. On a filesystem without a journal (this machine's ext4),
+creating a file within minutes of a mass deletion costs several times more:
+the allocator checks every recently freed inode it passes. Removing the 10k
+site just before the 50k cold build made that build pay for the cleanup, and
+whichever tool ran after sitegen's own deletions (a full rebuild replaces, so
+frees, every page) paid for those; now neither cold build follows a deletion.
 """
 
 from __future__ import annotations
@@ -368,6 +376,8 @@ class Options:
     repeat: int
     imported: bool
     source: Source
+    #: Work folders to remove when the run ends (not between sizes: see the module docstring).
+    cleanup: list[Path] = field(default_factory=list)
 
 
 def bench_size(entries: int, opts: Options) -> SizeResult:
@@ -446,7 +456,6 @@ def bench_once(entries: int, opts: Options, label: str, run_label: str = "") -> 
         print_header(result, run_label)
         command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--quiet"]
         env = sitegen_env(opts.source)
-        hugo_entries: tuple[Path, str] | None = None
         for row in result.rows:
             try:
                 if row.name == "entry_edit":
@@ -471,21 +480,21 @@ def bench_once(entries: int, opts: Options, label: str, run_label: str = "") -> 
                 if measured.ok and result.output_after_cold.html:
                     result.pages_per_s = round(result.output_after_cold.html / measured.wall_s, 1)
                 if with_hugo:
-                    # Snapshot the entries Hugo will build now, before the edits below change them.
-                    hugo_entries = snapshot_entries(work, site, entries, seed, opts.imported)
+                    # Hugo builds now, before any row of sitegen's frees files (see the module docstring).
+                    result.hugo = run_hugo(
+                        work, site, *snapshot_entries(work, site, entries, seed, opts.imported), timeout
+                    )
             print_row(row)
         result.output_after_all = count_output(site / "public")
         result.load_after = os.getloadavg()[0]
-        if with_hugo and hugo_entries is not None:
-            result.hugo = run_hugo(work, site, hugo_entries[0], hugo_entries[1], timeout)
-            apply_ratios(result)
-        elif not with_hugo:
+        if not with_hugo:
             result.hugo.note = "hugo run disabled (--no-hugo)"
+        apply_ratios(result)
         print_footer(result)
         return result
     finally:
         if opts.keep is None:
-            shutil.rmtree(work, ignore_errors=True)
+            opts.cleanup.append(work)
 
 
 def snapshot_entries(work: Path, site: Path, entries: int, seed: int, imported: bool) -> tuple[Path, str]:
@@ -667,6 +676,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 write_json(args.json, results, started, source)  # after every size: a long run keeps early sizes
     finally:
+        for work in opts.cleanup:
+            shutil.rmtree(work, ignore_errors=True)
         if args.keep is None:
             shutil.rmtree(src_dir.parent, ignore_errors=True)
     print("\n" + summary_table(results))
