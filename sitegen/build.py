@@ -20,7 +20,7 @@ from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
 from sitegen.model import Entry
-from sitegen.output import commit, outputs_intact, recover
+from sitegen.output import Staging, commit, outputs_intact, recover
 from sitegen.progress import Progress
 from sitegen.theme import find_theme
 from sitegen.topics import load_topics
@@ -151,7 +151,6 @@ def build(
             add_search,
             cached_parser,
             parse_new,
-            reader,
             render_changed,
         )
         from sitegen.pages import plan_pages
@@ -167,18 +166,19 @@ def build(
         check_tags(site_dir, archive, strict, progress)
         planned, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
+        staging = Staging.begin(out_dir)
         try:
             rendered = render_changed(
-                planned, assets.files, renderer, html, fingerprint, previous, previous_groups, out_dir, progress
+                planned, assets.files, renderer, html, fingerprint, previous, previous_groups, staging, progress
             )
             search_index = index_search(
-                config, planned.entry_paths, reader(out_dir), cache.meta("search"), progress, defer=not search
+                config, planned.entry_paths, staging.read, cache.meta("search"), progress, defer=not search
             )
-            plan = add_search(rendered, search_index, previous, out_dir)
+            plan = add_search(rendered, search_index, previous, staging)
         except BaseException:
             recover(out_dir)  # drop the half-staged build; the previous site was never touched
             raise
-        commit(out_dir, plan.staged, plan.removed)
+        commit(staging, plan.staged, plan.removed)
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}

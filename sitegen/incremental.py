@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sitegen import parallel
 from sitegen.cache import BuildCache, GroupRecord, OutputRecord
@@ -21,7 +20,7 @@ from sitegen.content import SourceFile, parse_file
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
-from sitegen.output import on_disk, same_on_disk, stage_dir, stage_file, staged_name
+from sitegen.output import Staging, on_disk, same_on_disk, stage_dir
 from sitegen.pages import Page, Plan
 from sitegen.progress import Progress
 from sitegen.render import Renderer
@@ -134,7 +133,7 @@ def render_changed(
     fingerprint: str,
     previous: Mapping[str, OutputRecord],
     previous_groups: Mapping[str, GroupRecord],
-    out_dir: Path,
+    staging: Staging,
     progress: Progress,
 ) -> RenderPlan:
     """Render pages whose key changed, stage those whose bytes changed, keep the rest.
@@ -142,6 +141,7 @@ def render_changed(
     A group whose key is unchanged and whose outputs are all in place keeps its
     records without its pages being made; the others are looked at page by page.
     """
+    out_dir = staging.out_dir
     jobs = [_Job(path, hashlib.sha256(data).hexdigest(), None, data) for path, data in static_files.items()]
     records: dict[str, OutputRecord] = {}
     groups: dict[str, GroupRecord] = {}
@@ -175,7 +175,7 @@ def render_changed(
         else:  # no record (a first build into an existing folder, a discarded cache): what is on disk may match
             same = same_on_disk(out_dir, job.path, data)
         if not same:
-            stage_file(out_dir, job.path, data, made)
+            staging.write(job.path, data, made)
         return job.path, OutputRecord(job.key, sha, len(data)), not same
 
     if len(dirty) >= parallel.PARALLEL_MIN:
@@ -193,9 +193,10 @@ def render_changed(
 
 
 def add_search(
-    plan: RenderPlan, search: SearchIndex, previous: Mapping[str, OutputRecord], out_dir: Path
+    plan: RenderPlan, search: SearchIndex, previous: Mapping[str, OutputRecord], staging: Staging
 ) -> RenderPlan:
     """Stage the search index with the pages and list what to prune."""
+    out_dir = staging.out_dir
     staged, records = list(plan.staged), dict(plan.records)
     if search.files is None:
         records.update({path: rec for path, rec in previous.items() if path.startswith(SEARCH_OUTPUT)})
@@ -206,18 +207,7 @@ def add_search(
             records[path] = OutputRecord(search.key or "", sha, len(data))
             kept = record.sha == sha and on_disk(out_dir, path, record) if record else same_on_disk(out_dir, path, data)
             if not kept:
-                stage_file(out_dir, path, data)
+                staging.write(path, data)
                 staged.append(path)
     removed = sorted(set(previous) - set(records))
     return RenderPlan(staged=staged, removed=removed, records=records, groups=plan.groups)
-
-
-def reader(out_dir: Path) -> Callable[[str], bytes]:
-    """Read an output's final bytes: freshly staged, or as the last build left it on disk."""
-    stage = stage_dir(out_dir)
-
-    def read(path: str) -> bytes:
-        staged = stage / staged_name(path)
-        return staged.read_bytes() if staged.exists() else (out_dir / path).read_bytes()
-
-    return read

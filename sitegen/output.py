@@ -12,10 +12,13 @@ moved in. Deleting the journal is the commit point. A build killed before that
 (even by SIGKILL) is rolled back by ``recover()`` at the next start, leaving the
 previous site byte-identical.
 
-The staging and backup folders are flat (one file per output, named by a hash
-of its path or its place in the journal): a folder per entry page would mean
-tens of thousands of mkdirs and rmdirs per full rebuild, which on real disks
-cost more than writing the pages.
+Into an existing site, the staging and backup folders are flat (one file per
+output, named by a hash of its path or its place in the journal): a folder per
+entry page would mean tens of thousands of mkdirs and rmdirs per full rebuild,
+which on real disks cost more than writing the pages. A first build (no output
+folder yet) stages the site as the tree it will be instead: it needs every
+folder anyway, the render workers make them in parallel, and the commit is one
+atomic rename of the whole tree, so it needs no journal either.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ import os
 import shutil
 import stat
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sitegen.cache import OutputRecord
 from sitegen.errors import BuildFailed
 
-JOURNAL_VERSION = 2
+JOURNAL_VERSION = 3
 
 
 def _sibling(out_dir: Path, what: str) -> Path:
@@ -50,12 +54,11 @@ def staged_name(rel: str) -> str:
 
 def safe_relpath(path: str) -> str:
     """Refuse any output path that could land outside the output folder."""
-    pure = PurePosixPath(path)
     if (
         not path
         or "\x00" in path
         or "\\" in path
-        or pure.is_absolute()
+        or path.startswith("/")
         or any(part in ("", ".", "..") for part in path.split("/"))
     ):
         raise BuildFailed(f"refusing to write unsafe output path {path!r}")
@@ -69,19 +72,43 @@ def _ensure_dir(folder: str, made: set[str]) -> None:
         made.add(folder)
 
 
-def stage_file(out_dir: Path, rel: str, data: bytes, made: set[str] | None = None) -> None:
-    """Write one new output into the staging folder (safe to call from worker processes).
+@dataclass(frozen=True)
+class Staging:
+    """Where one build's new files wait for the commit, and in which layout (see the module docstring)."""
 
-    ``made`` remembers folders already created, so a caller writing many files skips repeated mkdirs.
-    """
-    folder = str(stage_dir(out_dir))
-    target = os.path.join(folder, staged_name(safe_relpath(rel)))
-    try:
-        _ensure_dir(folder, made if made is not None else set())
-        with open(target, "wb") as handle:
-            handle.write(data)
-    except OSError as exc:
-        raise BuildFailed(f"could not write {rel}: {exc.strerror or exc}; the previous site is untouched") from None
+    out_dir: Path
+    #: The output folder did not exist: files are staged under their own paths and committed by one rename.
+    tree: bool
+
+    @classmethod
+    def begin(cls, out_dir: Path) -> Staging:
+        """The staging for a build into ``out_dir``, as the folder is now."""
+        return cls(out_dir, not os.path.lexists(out_dir))
+
+    def path(self, rel: str) -> str:
+        """Where the output ``rel`` is staged."""
+        return os.path.join(stage_dir(self.out_dir), rel if self.tree else staged_name(rel))
+
+    def write(self, rel: str, data: bytes, made: set[str] | None = None) -> None:
+        """Stage one new output (safe to call from worker processes).
+
+        ``made`` remembers folders already created, so a caller writing many files skips repeated mkdirs.
+        """
+        target = self.path(safe_relpath(rel))
+        try:
+            _ensure_dir(os.path.dirname(target), made if made is not None else set())
+            with open(target, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise BuildFailed(f"could not write {rel}: {exc.strerror or exc}; the previous site is untouched") from None
+
+    def read(self, rel: str) -> bytes:
+        """An output's final bytes: freshly staged, or as the last build left it in the output folder."""
+        try:
+            with open(self.path(rel), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return (self.out_dir / rel).read_bytes()
 
 
 def on_disk(out_dir: Path, rel: str, record: OutputRecord | None) -> bool:
@@ -125,9 +152,10 @@ def recover(out_dir: Path) -> bool:
     if journal_path.exists():
         journal = json.loads(journal_path.read_text(encoding="utf-8"))
         flat = journal.get("version", 1) != 1  # version 1 kept staged and old files under their own paths
+        tree = not flat or journal.get("tree", False)  # so does a first build's staging
         for index, rel in enumerate(journal["changed"]):
             old, target = backup / (f"c{index}" if flat else rel), out_dir / rel
-            new = stage / (staged_name(rel) if flat else rel)
+            new = stage / (rel if tree else staged_name(rel))
             if old.exists():
                 os.replace(old, target)
             elif not new.exists() and target.exists():
@@ -158,20 +186,34 @@ def _prune_empty_dirs(out_dir: Path, removed: Iterable[str]) -> None:
             folder = folder.parent
 
 
-def commit(out_dir: Path, staged: Iterable[str], removed: Iterable[str]) -> None:
-    """Move the staged files into ``out_dir`` and drop ``removed``, all or nothing."""
+def commit(staging: Staging, staged: Iterable[str], removed: Iterable[str]) -> None:
+    """Move the staged files into the output folder and drop ``removed``, all or nothing."""
+    out_dir = staging.out_dir
     staged = sorted(safe_relpath(rel) for rel in staged)
     removed = [safe_relpath(rel) for rel in removed if (out_dir / rel).exists()]
     stage = stage_dir(out_dir)
     if not staged and not removed:
         shutil.rmtree(stage, ignore_errors=True)
         return
+    if staging.tree and not os.path.lexists(out_dir):
+        try:
+            os.replace(stage, out_dir)  # the whole first build at once: atomic, so no journal
+        except OSError as exc:
+            recover(out_dir)
+            raise BuildFailed(f"could not write the site to {out_dir}: {exc.strerror or exc}") from None
+        return
     backup = _sibling(out_dir, "backup")
     try:
         created = not out_dir.exists()
         journal_tmp = _sibling(out_dir, "journal.tmp")
         with journal_tmp.open("w", encoding="utf-8") as handle:
-            journal = {"version": JOURNAL_VERSION, "created": created, "changed": staged, "removed": removed}
+            journal = {
+                "version": JOURNAL_VERSION,
+                "created": created,
+                "tree": staging.tree,
+                "changed": staged,
+                "removed": removed,
+            }
             json.dump(journal, handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -185,7 +227,7 @@ def commit(out_dir: Path, staged: Iterable[str], removed: Iterable[str]) -> None
                 os.replace(target, os.path.join(backup, f"c{index}"))
             else:
                 _ensure_dir(os.path.dirname(target), made)
-            os.replace(os.path.join(stage, staged_name(rel)), target)
+            os.replace(staging.path(rel), target)
         for index, rel in enumerate(removed):
             os.replace(os.path.join(out_dir, rel), os.path.join(backup, f"r{index}"))
     except OSError as exc:
@@ -201,10 +243,11 @@ def commit(out_dir: Path, staged: Iterable[str], removed: Iterable[str]) -> None
 
 def write_all(out_dir: Path, files: dict[str, bytes], removed: Iterable[str] = ()) -> None:
     """Stage and commit in one call (for small writers and tests); a failure leaves no litter."""
+    staging = Staging.begin(out_dir)
     try:
         for rel, data in files.items():
-            stage_file(out_dir, rel, data)
+            staging.write(rel, data)
     except BuildFailed:
         recover(out_dir)
         raise
-    commit(out_dir, files, removed)
+    commit(staging, files, removed)

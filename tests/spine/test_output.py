@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import BuildFailed
-from sitegen.output import recover, safe_relpath, stage_file, write_all
+from sitegen.output import Staging, commit, recover, safe_relpath, write_all
 from tests.spine.helpers import snapshot
 
 
@@ -20,6 +20,10 @@ class Killed(BaseException):
 def previous_site(out: Path) -> dict[str, str]:
     write_all(out, {"index.html": b"old home", "a/index.html": b"old a", "gone/index.html": b"old gone"}, [])
     return snapshot(out)
+
+
+def texts(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): path.read_text() for path in folder.rglob("*") if path.is_file()}
 
 
 def dying_replace(after: int) -> object:
@@ -106,21 +110,65 @@ def test_a_journal_left_by_the_previous_format_is_still_rolled_back(tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
-def test_a_killed_first_build_leaves_no_site_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("after", [0, 1])
+def test_a_first_build_is_committed_by_one_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, after: int) -> None:
+    """Killed before the rename there is no site folder at all; after it, the whole site."""
     out = tmp_path / "public"
+    monkeypatch.setattr("sitegen.output.os.replace", dying_replace(after))
+    try:
+        write_all(out, {"index.html": b"home", "a/b/index.html": b"deep"}, [])
+    except Killed:
+        monkeypatch.undo()
+        assert after == 0
+        recover(out)
+        assert list(tmp_path.iterdir()) == []
+    else:
+        monkeypatch.undo()
+        assert after == 1
+        assert texts(out) == {"index.html": "home", "a/b/index.html": "deep"}
+        assert not recover(out)
+        assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_first_build_whose_folder_appeared_meanwhile_commits_file_by_file(tmp_path: Path) -> None:
+    """Staged as a tree for a folder that was not there, but something made it before the commit."""
+    out = tmp_path / "public"
+    staging = Staging.begin(out)
+    assert staging.tree
+    staging.write("index.html", b"home")
+    staging.write("a/b/index.html", b"deep")
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "mine.txt").write_bytes(b"not the build's")
+    commit(staging, ["index.html", "a/b/index.html"], [])
+    assert texts(out) == {"index.html": "home", "a/b/index.html": "deep", "a/mine.txt": "not the build's"}
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_killed_tree_commit_into_a_folder_that_appeared_is_rolled_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    staging = Staging.begin(out)
+    staging.write("index.html", b"home")
+    staging.write("a/index.html", b"new a")
+    out.mkdir()
+    (out / "index.html").write_bytes(b"someone's")
     monkeypatch.setattr("sitegen.output.os.replace", dying_replace(2))
     with pytest.raises(Killed):
-        write_all(out, {"index.html": b"home", "a/b/index.html": b"deep"}, [])
+        commit(staging, ["index.html", "a/index.html"], [])
     monkeypatch.undo()
-    recover(out)
-    assert list(tmp_path.iterdir()) == []
+    assert recover(out)
+    assert texts(out) == {"index.html": "someone's"}
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
 def test_staging_makes_no_folder_per_page(tmp_path: Path) -> None:
-    """Folders cost more than bytes at 50k pages: the staging area is one flat folder."""
+    """Folders cost more than bytes at 50k pages: staging into an existing site is one flat folder."""
     out = tmp_path / "public"
+    out.mkdir()
+    staging = Staging.begin(out)
     for number in range(20):
-        stage_file(out, f"2014/01/{number:02d}/entry/index.html", b"page")
+        staging.write(f"2014/01/{number:02d}/entry/index.html", b"page")
     stage = tmp_path / ".public.sitegen-stage"
     assert len(list(stage.iterdir())) == 20
     assert all(path.is_file() for path in stage.iterdir())
