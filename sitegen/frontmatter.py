@@ -13,12 +13,13 @@ import re
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import KINDS, SLUG_MAX, SLUG_RE, Entry
+
+if TYPE_CHECKING:
+    import yaml
 
 REQUIRED = ("title", "date", "seq", "kind", "slug")
 #: The order keys are written in: the contract's order, so diffs stay small.
@@ -42,11 +43,23 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise SitegenError(path, 1, "front matter is not closed by a '---' line")
 
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@lru_cache(maxsize=1)
+def _loader() -> type[yaml.SafeLoader]:
+    """PyYAML's fastest safe loader, imported only when some front matter needs it.
+
+    The build reads import's canonical front matter without PyYAML (sitegen/canonical.py),
+    so a rebuild after an edit does not pay PyYAML's start-up.
+    """
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
 
 
 def _shared_node(node: yaml.Node) -> yaml.Node | None:
     """A node that appears twice in the tree: how YAML aliases (and alias bombs) compose."""
+    import yaml
+
     seen: set[int] = set()
     stack = [node]
     while stack:
@@ -64,6 +77,8 @@ def _shared_node(node: yaml.Node) -> yaml.Node | None:
 
 def _impossible_date_line(node: yaml.Node | None) -> int | None:
     """The line of the first timestamp-looking value that is not a real date."""
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         return None
     for _key, value in node.value:
@@ -77,7 +92,9 @@ def _impossible_date_line(node: yaml.Node | None) -> int | None:
 
 def _load_yaml(yaml_text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Safe-load a mapping in one pass and remember each key's line (offset by the opening ---)."""
-    loader = _Loader(yaml_text)
+    import yaml
+
+    loader = _loader()(yaml_text)
     try:
         node = loader.get_single_node()
         shared = _shared_node(node) if node is not None else None
@@ -292,6 +309,8 @@ def _pyyaml_scalar(value: str | float | None) -> str:
     Text with U+0085 (NEL) is double-quoted (written ``\\N``): PyYAML single-quotes it
     by default and then reads it back as a space, and a round trip must lose nothing.
     """
+    import yaml
+
     style = '"' if isinstance(value, str) and "\x85" in value else None
     dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30, default_style=style)
     return dumped.removesuffix("\n...\n").rstrip("\n")
@@ -310,6 +329,8 @@ def _scalar(value: Any) -> str:
             return "'" + value.replace("'", "''") + "'"
     if isinstance(value, str | float | type(None)):
         return _pyyaml_scalar(value)
+    import yaml
+
     dumped = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30)
     return dumped.removesuffix("\n...\n").rstrip("\n")
 

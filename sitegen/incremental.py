@@ -170,7 +170,9 @@ def render_changed(
         data = job.data if job.data is not None else renderer.render(job.page)  # type: ignore[arg-type]
         sha = hashlib.sha256(data).hexdigest()
         record = previous.get(job.path)
-        if record is not None:
+        if staging.tree:
+            same = False  # the output folder does not exist yet
+        elif record is not None:
             same = record.sha == sha and on_disk(out_dir, job.path, record)
         else:  # no record (a first build into an existing folder, a discarded cache): what is on disk may match
             same = same_on_disk(out_dir, job.path, data)

@@ -12,16 +12,12 @@ import hashlib
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 LOST_MEDIA = "lost-media"
 LOST_MEDIA_NOTE = "Video, image or post not preserved in this archive"
@@ -30,6 +26,11 @@ _PYGMENTS_STYLE = "default"
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     try:
         lexer = get_lexer_by_name(lang.strip()) if lang.strip() else None
     except ClassNotFound:
@@ -56,6 +57,10 @@ def _render_lost_media(self: Any, tokens: Sequence[Token], idx: int, options: An
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    """markdown-it set up for entry bodies; imported only when a body is more than plain paragraphs."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "highlight": _highlight})
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.use(container_plugin, LOST_MEDIA, render=_render_lost_media)
@@ -113,5 +118,7 @@ def markdown_fingerprint() -> str:
 
 def pygments_css() -> str:
     """The stylesheet for highlighted code blocks."""
+    from pygments.formatters import HtmlFormatter
+
     formatter = HtmlFormatter(style=_PYGMENTS_STYLE, cssclass="highlight")
     return str(formatter.get_style_defs(".highlight")) + "\n"  # type: ignore[no-untyped-call]

@@ -6,6 +6,8 @@ import marshal
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,6 +241,28 @@ def test_an_entry_edit_rewrites_only_what_shows_it(fixture_site: Path) -> None:
     assert DAY1 in rewritten
     assert "2014/01/09/index.html" not in rewritten
     assert "2014/02/01/aleppo-again/index.html" not in rewritten
+
+
+def test_a_rebuild_after_a_prose_edit_loads_neither_markdown_it_nor_pyyaml(fixture_site: Path) -> None:
+    """A typo fix does not pay for libraries it does not need.
+
+    Plain paragraphs skip markdown-it (and Pygments), and import's canonical front matter is read without PyYAML.
+    """
+    build(fixture_site)
+    path = fixture_site / "content/entries/2014/01/08/02-footage-of-air-raids.md"
+    path.write_text(path.read_text() + "\nA sentence the editor added.\n")
+    code = (
+        "import sys; from pathlib import Path; from sitegen.build import build; r = build(Path(sys.argv[1])); "
+        "print(r.written, sorted(m for m in ('markdown_it', 'pygments', 'yaml') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(fixture_site)], capture_output=True, text=True, check=True)
+    written, loaded = done.stdout.split(" ", 1)
+    assert int(written) > 0
+    assert loaded.strip() == "[]"
+    assert (
+        "A sentence the editor added."
+        in (fixture_site / "public/2014/01/08/footage-of-air-raids-in-daraya/index.html").read_text()
+    )
 
 
 def test_a_failed_build_leaves_the_previous_site_alone(fixture_site: Path) -> None:
