@@ -22,14 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markupsafe
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from sitegen.charts import TEMPLATE_HELPERS
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildFailed, SitegenError
+from sitegen.escaping import html_text
 from sitegen.feeds import render_feed
 from sitegen.fragments import SiteLinks, TemplateMemo
 from sitegen.index import Archive
@@ -45,35 +45,8 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def _text_escaper() -> Callable[[str], str]:
-    """markupsafe's own escaper for plain text, returning ``str`` (kept as ``_escape_inner`` since
-    markupsafe 3); on a markupsafe without it, ``escape`` made plain."""
-    inner = getattr(markupsafe, "_escape_inner", None)
-    return inner if callable(inner) else lambda text: str(escape(text))
-
-
-_escape_text = _text_escaper()
-
-
-def output_escape(value: Any) -> str:
-    """``markupsafe.escape`` for a value a template prints, as the same text without the ``Markup`` wrapper.
-
-    What ``{{ value }}`` prints is only joined into the page, so the ``Markup`` that
-    ``escape`` wraps each value in (a Python-level ``__new__``) is thrown away at once;
-    an entry page prints about sixty values. Text is escaped by the same C function,
-    ``Markup`` passes through as ``escape`` passes it, and anything else goes to ``escape``.
-    """
-    kind = type(value)
-    if kind is str:
-        return _escape_text(value)
-    if kind is Markup:
-        safe: str = value
-        return safe
-    return escape(value)
-
-
 class _CodeGenerator(CodeGenerator):
-    """Jinja's compiler, with autoescaped output printed through :func:`output_escape`."""
+    """Jinja's compiler, with autoescaped output printed through ``html_text`` (sitegen/escaping.py)."""
 
     def _output_child_pre(self, node: Expr, frame: Frame, finalize: Any) -> None:
         if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape:
@@ -99,7 +72,7 @@ class _Environment(jinja2.Environment):
     """
 
     code_generator_class = _CodeGenerator
-    output_escape = staticmethod(output_escape)
+    output_escape = staticmethod(html_text)
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return {**self.globals, **(d or {})}

@@ -9,7 +9,7 @@ every page, so it is drawn once per renderer.
 The markup is byte-for-byte what the macros of the same name in
 ``_macros.html`` produced (those macros now call these, so a template that
 imports them still works); every value from content goes through
-``markupsafe.escape``, exactly where the template's autoescape applied it.
+``markupsafe.escape`` (as plain text: ``escaping.html_text``), exactly where the template's autoescape applied it.
 Templates reach these as ``ui.chips(entry)``, ``ui.pager(...)`` and so on.
 """
 
@@ -21,8 +21,9 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from sitegen.escaping import html_text
 from sitegen.model import Entry, Topic
 
 #: ``url(path)``: a site-relative path → the URL the page links to.
@@ -38,7 +39,7 @@ class Widgets:
         self._url = url
         self._topics = topics
         self._entry_html = entry_html
-        self._home = escape(url(""))
+        self._home = html_text(url(""))
         # Memos: pure functions of their keys (a tag and the filter flag; a date).
         self._chips: dict[tuple[str, bool], str] = {}
         self._trails: dict[date, tuple[str, str]] = {}
@@ -51,8 +52,8 @@ class Widgets:
         """The entry's stated time as a ``<time>`` element; nothing when the dump gave none."""
         if not entry.time:
             return Markup("")
-        time = escape(entry.time)
-        return Markup(f'<time datetime="{escape(entry.date.isoformat())}T{time}">{time}</time>')
+        time = html_text(entry.time)
+        return Markup(f'<time datetime="{html_text(entry.date.isoformat())}T{time}">{time}</time>')
 
     def _chip(self, tag: str, filter: bool) -> str:
         key = (tag, filter)
@@ -60,13 +61,12 @@ class Widgets:
         if chip is None:
             topic = self._topics.get(tag)
             if topic is None:
-                chip = f'<li><span class="chip">{escape(tag)}</span></li>'
+                chip = f'<li><span class="chip">{html_text(tag)}</span></li>'
             else:
-                href = escape(self._url(f"topics/{topic.slug}/"))
+                href = html_text(self._url(f"topics/{topic.slug}/"))
                 data = ' data-pagefind-filter="topic"' if filter else ""
-                chip = (
-                    f'<li><a class="chip chip-{escape(topic.kind)}" href="{href}"{data}>{escape(topic.name)}</a></li>'
-                )
+                kind, name = html_text(topic.kind), html_text(topic.name)
+                chip = f'<li><a class="chip chip-{kind}" href="{href}"{data}>{name}</a></li>'
             self._chips[key] = chip
         return chip
 
@@ -80,8 +80,8 @@ class Widgets:
     def permalink(self, entry: Entry) -> Markup:
         """The entry's permalink, named for screen readers (many 'Permalink's on one page)."""
         return Markup(
-            f'<p class="entry-links"><a class="permalink" href="{escape(self._url(entry.url))}">Permalink'
-            f'<span class="visually-hidden">: {escape(entry.title)}</span></a></p>\n'
+            f'<p class="entry-links"><a class="permalink" href="{html_text(self._url(entry.url))}">Permalink'
+            f'<span class="visually-hidden">: {html_text(entry.title)}</span></a></p>\n'
         )
 
     def entry_block(self, entry: Entry) -> Markup:
@@ -93,11 +93,11 @@ class Widgets:
             if entry.time or entry.latest:
                 latest = f" {LATEST_MARKER}" if entry.latest else ""
                 meta = f'<p class="entry-meta">{self.time_of(entry)}{latest}</p>'
-            href = escape(self._url(entry.url))
-            head = f'{meta}<h2 class="entry-title"><a href="{href}">{escape(entry.title)}</a></h2>\n'
+            href = html_text(self._url(entry.url))
+            head = f'{meta}<h2 class="entry-title"><a href="{href}">{html_text(entry.title)}</a></h2>\n'
         classes = (" lead" if entry.kind == "lead" else "") + (" is-latest" if entry.latest else "")
         return Markup(
-            f'<article class="entry{classes}" id="{escape(entry.slug)}">\n{head}'
+            f'<article class="entry{classes}" id="{html_text(entry.slug)}">\n{head}'
             f'<div class="entry-body">\n{self._entry_html(entry)}\n</div>\n'
             f'<footer class="entry-foot">\n{self.chips(entry)}\n{self.permalink(entry)}\n</footer>\n</article>\n'
         )
@@ -105,12 +105,12 @@ class Widgets:
     def _headline(self, entry: Entry, href: str) -> str:
         time = f'<span class="time">{self.time_of(entry)}</span> ' if entry.time else ""
         latest = f" {LATEST_MARKER}" if entry.latest else ""
-        return f'<li>{time}<a href="{href}">{escape(entry.title)}</a>{latest}</li>\n'
+        return f'<li>{time}<a href="{href}">{html_text(entry.title)}</a>{latest}</li>\n'
 
     def headlines(self, day: Any) -> Markup:
         """A day's headlines, each linking to its anchor on the day page."""
-        day_url = escape(self._url(day.url))
-        items = "".join(self._headline(entry, f"{day_url}#{escape(entry.slug)}") for entry in day.entries)
+        day_url = html_text(self._url(day.url))
+        items = "".join(self._headline(entry, f"{day_url}#{html_text(entry.slug)}") for entry in day.entries)
         return Markup(f'<ul class="headlines">\n{items}</ul>\n')
 
     def key_events(self, entries: Iterable[Entry]) -> Markup:
@@ -119,15 +119,15 @@ class Widgets:
         for entry in entries:
             time = f'<span class="time">{self.time_of(entry)}</span> ' if entry.time else ""
             latest = f" {LATEST_MARKER}" if entry.latest else ""
-            title = escape(entry.title)
+            title = html_text(entry.title)
             items.append(
-                f'<li><a href="#{escape(entry.slug)}">{time}<span class="ke-title">{title}</span></a>{latest}</li>\n'
+                f'<li><a href="#{html_text(entry.slug)}">{time}<span class="ke-title">{title}</span></a>{latest}</li>\n'
             )
         return Markup(f"<ol>\n{''.join(items)}</ol>\n")
 
     def entry_headlines(self, entries: Iterable[Entry]) -> Markup:
         """Headlines of ``entries`` (a topic's, on one day), each linking to the entry's own page."""
-        items = "".join(self._headline(entry, escape(self._url(entry.url))) for entry in entries)
+        items = "".join(self._headline(entry, html_text(self._url(entry.url))) for entry in entries)
         return Markup(f'<ul class="headlines">\n{items}</ul>\n')
 
     def by_day(self, entries: Iterable[Entry]) -> list[tuple[date, list[Entry]]]:
@@ -148,7 +148,7 @@ class Widgets:
         """An ``article:tag`` meta element per entry tag that names a topic (by the topic's name)."""
         tags = (self._topics.get(tag) for tag in entry.tags)
         return Markup(
-            "".join(f'<meta property="article:tag" content="{escape(topic.name)}">\n' for topic in tags if topic)
+            "".join(f'<meta property="article:tag" content="{html_text(topic.name)}">\n' for topic in tags if topic)
         )
 
     def pager(
@@ -162,18 +162,18 @@ class Widgets:
         next_kind: Any = "",
     ) -> Markup:
         """Links to the previous and next page of a series (an empty ``<span>`` holds a missing side's place)."""
-        parts = [f'<nav class="pager" aria-label="{escape(label)}">\n']
+        parts = [f'<nav class="pager" aria-label="{html_text(label)}">\n']
         if prev:
             parts.append(
-                f'<a class="pager-prev" rel="prev" href="{escape(self._url(prev.url))}"><span class="pager-kind">'
-                f"← {escape(prev_kind or 'Previous')}</span> {escape(prev_label)}</a>"
+                f'<a class="pager-prev" rel="prev" href="{html_text(self._url(prev.url))}"><span class="pager-kind">'
+                f"← {html_text(prev_kind or 'Previous')}</span> {html_text(prev_label)}</a>"
             )
         else:
             parts.append("<span></span>")
         if next:
             parts.append(
-                f'<a class="pager-next" rel="next" href="{escape(self._url(next.url))}"><span class="pager-kind">'
-                f"{escape(next_kind or 'Next')} →</span> {escape(next_label)}</a>"
+                f'<a class="pager-next" rel="next" href="{html_text(self._url(next.url))}"><span class="pager-kind">'
+                f"{html_text(next_kind or 'Next')} →</span> {html_text(next_label)}</a>"
             )
         else:
             parts.append("<span></span>")
@@ -181,11 +181,11 @@ class Widgets:
         return Markup("".join(parts))
 
     def _link(self, label: Any, href: str) -> str:
-        return f'<li><a href="{escape(self._url(href))}">{escape(label)}</a></li>'
+        return f'<li><a href="{html_text(self._url(href))}">{html_text(label)}</a></li>'
 
     def _crumbs(self, links: str, current: list[tuple[Any, str]]) -> str:
         """The trail: Home, then ``links``, then the last of ``current`` (the page itself) unlinked."""
-        here = f'<li aria-current="page">{escape(current[-1][0])}</li>' if current else ""
+        here = f'<li aria-current="page">{html_text(current[-1][0])}</li>' if current else ""
         return (
             f'<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>\n<li><a href="{self._home}">Home</a></li>\n'
             f"{links}{here}</ol></nav>\n"

@@ -1,4 +1,4 @@
-"""Templates print values through ``output_escape``: the text ``markupsafe.escape`` makes, without its wrapper."""
+"""Templates and widgets escape through ``html_text``: the text ``markupsafe.escape`` makes, without its wrapper."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from sitegen.render import _Environment, output_escape
+from sitegen.escaping import html_text
+from sitegen.render import _Environment
 
 
 class HasHtml:
@@ -16,13 +17,13 @@ class HasHtml:
 
 @given(st.text())
 def test_text_is_escaped_as_markupsafe_escapes_it(text: str) -> None:
-    assert output_escape(text) == str(escape(text))
-    assert type(output_escape(text)) is str
+    assert html_text(text) == str(escape(text))
+    assert type(html_text(text)) is str
 
 
 def test_markup_and_other_values_print_as_escape_prints_them() -> None:
     for value in (Markup("<i>kept</i>"), 5, 2.5, None, HasHtml(), ["<x>"]):
-        assert output_escape(value) == str(escape(value))
+        assert html_text(value) == str(escape(value))
 
 
 def test_compiled_templates_print_through_it() -> None:
