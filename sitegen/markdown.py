@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 LOST_MEDIA = "lost-media"
 LOST_MEDIA_NOTE = "Video, image or post not preserved in this archive"
+#: The lines that open and close a lost-media caption, exactly as the importer writes them.
+_LOST_OPEN, _LOST_CLOSE = f"::: {LOST_MEDIA}", ":::"
+_FIGURE_OPEN = f'<figure class="{LOST_MEDIA}">\n'
+_FIGURE_CLOSE = f'<figcaption class="{LOST_MEDIA}-note">{LOST_MEDIA_NOTE}</figcaption>\n</figure>\n'
 _SAFE_SCHEMES = ("", "http", "https", "mailto")
 _PYGMENTS_STYLE = "default"
 
@@ -50,9 +54,7 @@ def _safe_link(url: str) -> bool:
 
 
 def _render_lost_media(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    if tokens[idx].nesting == 1:
-        return f'<figure class="{LOST_MEDIA}">\n'
-    return f'<figcaption class="{LOST_MEDIA}-note">{LOST_MEDIA_NOTE}</figcaption>\n</figure>\n'
+    return _FIGURE_OPEN if tokens[idx].nesting == 1 else _FIGURE_CLOSE
 
 
 @lru_cache(maxsize=1)
@@ -77,31 +79,51 @@ _BLOCK_STARTS = frozenset("-+*#>=~:_<[`")
 _ORDERED_ITEM = re.compile(r"[0-9]+[.)]")
 
 
+def _plain_line(line: str) -> bool:
+    """Text that cannot start a block: not indented or padded, no block marker, no list number."""
+    return line == line.strip() and line[0] not in _BLOCK_STARTS and _ORDERED_ITEM.match(line) is None
+
+
+def _paragraph(lines: list[str]) -> str | None:
+    """Lines of plain text as a paragraph; None if any could start a block."""
+    if not all(_plain_line(line) for line in lines):
+        return None
+    return "<p>" + "\n".join(lines).replace('"', "&quot;") + "</p>\n"
+
+
+def _plain_block(lines: list[str]) -> str | None:
+    """One group of lines between blank lines: a paragraph, or a lost-media caption around one; None if neither."""
+    if len(lines) > 2 and lines[0] == _LOST_OPEN and lines[-1] == _LOST_CLOSE:
+        caption = _paragraph(lines[1:-1])
+        return None if caption is None else _FIGURE_OPEN + caption + _FIGURE_CLOSE
+    return _paragraph(lines)
+
+
 def plain_paragraphs(text: str) -> str | None:
-    """The HTML of a body that is nothing but paragraphs of plain text; None if it might hold any Markdown.
+    """The HTML of a body that is nothing but plain paragraphs and lost-media captions; None if it might hold
+    any other Markdown.
 
     Most entry bodies are a few sentences of prose, in which markdown-it spends a fifth of a
     millisecond finding nothing to do. For such text its output is the paragraphs, escaped, in
-    ``<p>`` elements, and this rule writes that directly. It declines anything that could be
-    syntax, so markdown-it still renders every body that has some; tests check the two agree on
-    every body in the corpus and on generated text full of near-syntax.
+    ``<p>`` elements (a caption's in its ``<figure>``), and this rule writes that directly. It
+    declines anything that could be syntax, so markdown-it still renders every body that has
+    some; tests check the two agree on every body in the corpus and on generated text full of
+    near-syntax.
     """
     if not _INLINE_SYNTAX.isdisjoint(text):
         return None
-    paragraphs: list[str] = []
+    html: list[str] = []
     lines: list[str] = []
-    for line in text.split("\n"):
-        if not line:
-            if lines:
-                paragraphs.append("\n".join(lines))
-                lines = []
-        elif line != line.strip() or line[0] in _BLOCK_STARTS or _ORDERED_ITEM.match(line):
-            return None  # indented, padded, or maybe the start of a block
-        else:
+    for line in [*text.split("\n"), ""]:
+        if line:
             lines.append(line)
-    if lines:
-        paragraphs.append("\n".join(lines))
-    return "".join("<p>" + paragraph.replace('"', "&quot;") + "</p>\n" for paragraph in paragraphs)
+        elif lines:
+            block = _plain_block(lines)
+            if block is None:
+                return None
+            html.append(block)
+            lines = []
+    return "".join(html)
 
 
 def render_markdown(text: str) -> str:

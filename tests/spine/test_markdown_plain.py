@@ -1,4 +1,5 @@
-"""Plain prose skips markdown-it, and comes out exactly as markdown-it would have rendered it."""
+"""Plain prose (and the importer's lost-media captions) skips markdown-it, and comes out exactly as markdown-it
+would have rendered it."""
 
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ def test_plain_prose_is_rendered_as_markdown_it_renders_it() -> None:
         "AT&T",
         "a\tb",
         "[link](http://example.org)",
+        "::: lost-media\n::: lost-media\nnested\n:::\n:::",
+        "::: lost-media\n:::",
+        "::: lost-media\nnot closed",
     ],
 )
 def test_text_that_may_be_markdown_goes_to_markdown_it(text: str) -> None:
@@ -74,3 +78,44 @@ def test_generated_text_renders_the_same_either_way(text: str) -> None:
     plain = plain_paragraphs(text)
     if plain is not None:
         assert plain == markdown_it(text)
+
+
+#: Lines a body is made of: plain prose, near-prose, and the caption fence with its near misses.
+LINES = st.sampled_from(
+    [
+        "Plain prose.",
+        'He said "no".',
+        "A caption:",
+        "It's 5 km away",
+        "- not prose",
+        "1. not prose",
+        "::: lost-media",
+        ":::",
+        "::: lost-media ",
+        "::: other",
+        " ::: lost-media",
+        "::::",
+        "",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(LINES, max_size=12))
+def test_captions_and_paragraphs_render_the_same_either_way(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    plain = plain_paragraphs(text)
+    if plain is not None:
+        assert plain == markdown_it(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "::: lost-media\nA rally in Aleppo:\n:::",
+        "Before.\n\n::: lost-media\nFootage:\n:::\n\nAfter.",
+        "::: lost-media\nOne line\nand another\n:::\n\n\n::: lost-media\nSecond:\n:::",
+    ],
+)
+def test_the_importers_captions_take_the_plain_path(text: str) -> None:
+    assert plain_paragraphs(text) == markdown_it(text)
