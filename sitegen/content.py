@@ -16,10 +16,8 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISDIR, S_ISREG
 from typing import NamedTuple
 
-from sitegen import parallel
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Content, Entry, Topic
-from sitegen.progress import Progress
 
 ENTRIES_DIR = Path("content") / "entries"
 #: Report at most this many entry problems; past that the output stops helping.
@@ -239,17 +237,6 @@ def _rescan(site_dir: Path, known: KnownFiles, changed: Iterable[str]) -> Source
     return hash_files(root, sorted(found.items()), known, time.time_ns())
 
 
-def _digest_file(root: Path, unreadable_ok: bool, rel: str) -> str:
-    """The sha256 of one file's bytes ('' for an unreadable one, when that is allowed)."""
-    try:
-        with open(os.path.join(root, rel), "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
-    except OSError:
-        if not unreadable_ok:
-            raise
-        return ""
-
-
 def hash_files(
     root: Path,
     found: Sequence[tuple[str, FileStat]],
@@ -262,38 +249,27 @@ def hash_files(
     differs from ``known`` or was too recent to trust when recorded.
 
     With ``unreadable_ok`` a file that cannot be read (a dangling link) gets an empty
-    digest instead of an error: its stat still says when that changes. When thousands
-    must be read (the first build after a large import), they are hashed on all cores
-    and their bytes are not kept: what the import parsed is found by digest.
+    digest instead of an error: its stat still says when that changes.
     """
     trusted_before = known.scanned_ns - RACY_NS
-    files: list[SourceFile] = []
-    unread: list[int] = []
+    files = []
+    reused = 0
     lookup = known.files.get
     for rel, stat in found:
         previous = lookup(rel)
         if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
             files.append(SourceFile(rel, root, previous[4], stat))
-        else:
-            unread.append(len(files))
-            files.append(SourceFile(rel, root, "", stat))
-    reused = len(files) - len(unread)
-    if len(unread) >= parallel.PARALLEL_MIN and parallel.worker_count() > 1:
-        rels = [files[index].rel for index in unread]
-        digest = partial(_digest_file, root, unreadable_ok)
-        for index, value in zip(unread, parallel.map_items(digest, rels, Progress(quiet=True), "hash"), strict=True):
-            files[index] = files[index]._replace(digest=value)
-        return Sources(files, scanned_ns, reused)
-    for index in unread:
-        rel, stat = files[index].rel, files[index].stat
+            reused += 1
+            continue
         try:
             with open(os.path.join(root, rel), "rb") as handle:
                 raw = handle.read()
         except OSError:
             if not unreadable_ok:
                 raise
-            continue  # an empty digest: its stat still says when that changes
-        files[index] = SourceFile(rel, root, hashlib.sha256(raw).hexdigest(), stat, raw)
+            files.append(SourceFile(rel, root, "", stat))
+            continue
+        files.append(SourceFile(rel, root, hashlib.sha256(raw).hexdigest(), stat, raw))
     return Sources(files, scanned_ns, reused)
 
 

@@ -7,7 +7,6 @@ move the window out of the way, to check the trusted path itself.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -235,24 +234,3 @@ def test_a_scan_told_what_changed_finds_what_a_full_scan_finds(
     hint = [path.relative_to(entries).as_posix() for path in touched]
     hinted = read_entry_files(fixture_site, known, hint)
     assert _digests(hinted) == _digests(read_entry_files(fixture_site, known))
-
-
-@pytest.mark.parametrize("workers", ["1", "2"])
-def test_thousands_of_unread_files_hash_alike_on_all_cores_and_on_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
-) -> None:
-    """The first build after a big import hashes its files on all cores: same digests, same errors."""
-    monkeypatch.setenv("SITEGEN_WORKERS", workers)
-    root = tmp_path / "files"
-    root.mkdir()
-    for number in range(500):
-        (root / f"{number:03d}.md").write_text(f"entry {number}\n")
-    (root / "dangling.md").symlink_to(root / "missing")
-    found = [(path.name, content.FileStat.of(os.stat(path, follow_symlinks=False))) for path in sorted(root.iterdir())]
-    sources = content.hash_files(root, found, content.NO_KNOWN_FILES, time.time_ns(), unreadable_ok=True)
-    digests = {source.rel: source.digest for source in sources.files}
-    assert digests["123.md"] == hashlib.sha256(b"entry 123\n").hexdigest()
-    assert digests["dangling.md"] == ""
-    assert [source.rel for source in sources.files] == [rel for rel, _stat in found]
-    with pytest.raises(FileNotFoundError):
-        content.hash_files(root, found, content.NO_KNOWN_FILES, time.time_ns())
