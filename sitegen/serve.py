@@ -64,6 +64,7 @@ from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, still_as_recorded
 from sitegen.devhttp import DevHandler, DevHTTPServer, Response
 from sitegen.errors import BuildFailed, Problem, SitegenError
+from sitegen.markdown import preload as preload_markdown
 from sitegen.preview import render_open_pages
 from sitegen.progress import Progress
 from sitegen.reload import SiteState, StateBoard, inject
@@ -217,6 +218,7 @@ class DevServer:
         self.watcher.start()
         self._thread.start()
         self.rebuild(frozenset())
+        preload_markdown()  # builds load it only for bodies that need it; a preview should not wait for it
 
     def stop(self) -> None:
         """Stop watching and serving, after the build in progress; open event streams end at once."""
