@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from sitegen.content import SourceFile, parse_file
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
-from sitegen.output import Staging, on_disk, same_on_disk, stage_dir
+from sitegen.output import Staging, on_disk, same_on_disk
 from sitegen.pages import Page, Plan
 from sitegen.progress import Progress
 from sitegen.render import Renderer
@@ -182,7 +183,7 @@ def render_changed(
 
     if len(dirty) >= parallel.PARALLEL_MIN:
         html.prefetch(renderer.archive.entries, progress)  # before workers fork, so they share it
-    stage_dir(out_dir).mkdir(parents=True, exist_ok=True)
+    os.makedirs(staging.folder, exist_ok=True)
     staged = []
     for path, record, written in parallel.map_items(produce, dirty, progress, "render"):
         records[path] = record
