@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle
@@ -20,7 +21,7 @@ from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
 from sitegen.model import Entry
-from sitegen.output import Staging, commit, outputs_intact, recover
+from sitegen.output import Staging, absent_outputs, commit, recover
 from sitegen.progress import Progress
 from sitegen.theme import find_theme
 from sitegen.topics import load_topics
@@ -134,15 +135,19 @@ def build(
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         imported = import_stage(site_dir, cache, progress) if run_import else {}
-        sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed)
-        cache.record_files(sources, known_files)
-        topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
-        fingerprint = site_fingerprint(config, theme, topics)
-        inputs = inputs_key(fingerprint, [(source.rel, source.digest) for source in sources.files], strict)
         previous = cache.outputs()
+        # Which outputs are gone is asked of the disk while the entries are scanned (two cores, not one),
+        # unless a file watcher said which entries changed: then there is no scan to overlap.
+        with parallel.background(absent_outputs, out_dir, previous, fork=entries_changed is None) as outputs_check:
+            sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed)
+            cache.record_files(sources, known_files)
+            topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
+            fingerprint = site_fingerprint(config, theme, topics)
+            inputs = inputs_key(fingerprint, [(source.rel, source.digest) for source in sources.files], strict)
+            absent = outputs_check()
         # A dev server's first build renders from the archive even if nothing changed, to preview edits.
         wanted = memo is None or memo.rendered is not None
-        if inputs == cache.meta("inputs") and wanted and outputs_intact(out_dir, previous):
+        if inputs == cache.meta("inputs") and wanted and previous and not absent:
             return BuildResult(0, len(previous), 0, len(previous), progress.elapsed(), tuple(progress.warnings))
         # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
         from sitegen.assets import collect_assets
@@ -169,7 +174,7 @@ def build(
         staging = Staging.begin(out_dir)
         try:
             rendered = render_changed(
-                planned, assets.files, renderer, html, fingerprint, previous, previous_groups, staging, progress
+                planned, assets.files, renderer, html, fingerprint, previous, previous_groups, absent, staging, progress
             )
             search_index = index_search(
                 config, planned.entry_paths, staging.read, cache.meta("search"), progress, defer=not search

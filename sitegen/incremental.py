@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen import parallel
@@ -134,13 +134,15 @@ def render_changed(
     fingerprint: str,
     previous: Mapping[str, OutputRecord],
     previous_groups: Mapping[str, GroupRecord],
+    absent: Collection[str],
     staging: Staging,
     progress: Progress,
 ) -> RenderPlan:
     """Render pages whose key changed, stage those whose bytes changed, keep the rest.
 
-    A group whose key is unchanged and whose outputs are all in place keeps its
-    records without its pages being made; the others are looked at page by page.
+    A group whose key is unchanged and whose outputs are all in place (none of them
+    ``absent``) keeps its records without its pages being made; the others are
+    looked at page by page.
     """
     out_dir = staging.out_dir
     jobs = [_Job(path, hashlib.sha256(data).hexdigest(), None, data) for path, data in static_files.items()]
@@ -149,7 +151,7 @@ def render_changed(
     for group in plan.groups:
         key = group.key(fingerprint)
         known = previous_groups.get(group.name)
-        if known is not None and known[0] == key and all(on_disk(out_dir, p, previous.get(p)) for p in known[1]):
+        if known is not None and known[0] == key and all(p in previous and p not in absent for p in known[1]):
             records.update((path, previous[path]) for path in known[1])
             groups[group.name] = known
             continue
@@ -160,7 +162,7 @@ def render_changed(
     dirty: list[_Job] = []
     for job in jobs:
         record = previous.get(job.path)
-        if record is not None and record.page_key == job.key and on_disk(out_dir, job.path, record):
+        if record is not None and record.page_key == job.key and job.path not in absent:
             records[job.path] = record
         else:
             dirty.append(job)

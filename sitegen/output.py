@@ -143,9 +143,12 @@ def same_on_disk(out_dir: Path, rel: str, data: bytes) -> bool:
         return False
 
 
-def outputs_intact(out_dir: Path, previous: Mapping[str, OutputRecord]) -> bool:
-    """Every file the last build wrote is still in place (a cheap stat check, not a re-read)."""
-    return bool(previous) and all(on_disk(out_dir, rel, record) for rel, record in previous.items())
+def absent_outputs(out_dir: Path, previous: Mapping[str, OutputRecord]) -> frozenset[str]:
+    """The files the last build wrote that are no longer in place (a cheap stat check, not a re-read).
+
+    Their pages are made again even when nothing they show changed: someone deleted or cut them.
+    """
+    return frozenset(rel for rel, record in previous.items() if not on_disk(out_dir, rel, record))
 
 
 def recover(out_dir: Path) -> bool:

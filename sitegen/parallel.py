@@ -10,7 +10,10 @@ fork costs more than it saves below a few hundred items.
 from __future__ import annotations
 
 import os
+import pickle
+import signal
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sitegen.progress import Progress
@@ -90,3 +93,61 @@ def map_items(
                     each(result)
             progress.count(label, len(out), len(items))
     return out
+
+
+@contextmanager
+def background(func: Callable[..., R], *args: Any, fork: bool = True) -> Iterator[Callable[[], R]]:
+    """``func(*args)`` in a forked child while the caller goes on; the yielded function waits for its result.
+
+    For work that is mostly waiting on the kernel (a stat per output file), which
+    a thread could not overlap with the caller's Python work under the GIL. The
+    result (or the exception) comes back pickled, so it should be small. With
+    one core, no fork, or ``fork=False`` (the caller has nothing to do meanwhile),
+    ``func`` runs in-process when its result is asked for. The child is reaped
+    (killed if still running) however the block ends.
+    """
+    if not fork or worker_count() < 2 or not hasattr(os, "fork"):
+        yield lambda: func(*args)
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running the parent's cleanup
+        os.close(read_end)
+        try:
+            try:
+                payload = pickle.dumps((True, func(*args)), pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # every failure goes back to the caller, who raises it
+                payload = pickle.dumps((False, exc if _picklable(exc) else RuntimeError(repr(exc))))
+            with os.fdopen(write_end, "wb") as sink:
+                sink.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    pipe = os.fdopen(read_end, "rb")
+    outcome: list[tuple[bool, Any]] = []
+
+    def result() -> R:
+        if not outcome:
+            payload = pipe.read()
+            os.waitpid(pid, 0)
+            outcome.append(pickle.loads(payload) if payload else (False, RuntimeError("background worker died")))
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    try:
+        yield result
+    finally:
+        pipe.close()
+        if not outcome:  # never asked for, or interrupted while waiting: stop it
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _picklable(exc: BaseException) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # whatever stops it, the caller gets a plain RuntimeError
+        return False
+    return True
