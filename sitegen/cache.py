@@ -41,12 +41,12 @@ from sitegen.progress import Progress
 if TYPE_CHECKING:
     from sitegen.preview import RenderState
 
-CACHE_VERSION = "8"
+CACHE_VERSION = "9"
 CACHE_DIR = ".sitegen"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (digest TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
@@ -95,26 +95,27 @@ class OutputRecord(NamedTuple):
 #: skip ``cached_property`` (sorting and planning 50k entries asks for each several times).
 _DERIVED = ("dump", "day_url", "url")
 _DATE = _FIELDS.index("date")
+_NAMES = (*_FIELDS, *_DERIVED)
 
 
-def _pack(entry: Entry) -> bytes:
-    values = [getattr(entry, name) for name in (*_FIELDS, *_DERIVED)]
+def _pack(entry: Entry) -> tuple[Any, ...]:
+    values = [getattr(entry, name) for name in _NAMES]
     values[_DATE] = entry.date.toordinal()
-    return marshal.dumps(tuple(values))
+    return tuple(values)
 
 
-def _unpack(blob: bytes) -> Entry:
+def _unpack(values: tuple[Any, ...]) -> Entry:
     """An entry as it was when parsed and validated; rebuilt without re-running ``__init__``.
 
-    Loading 50k rows is on the path of every rebuild; filling ``__dict__`` directly is
+    Loading 50k entries is on the path of every rebuild; filling ``__dict__`` directly is
     several times faster than the frozen dataclass's per-field ``object.__setattr__``.
     """
-    values = list(marshal.loads(blob))
-    if len(values) != len(_FIELDS) + len(_DERIVED):
+    if type(values) is not tuple or len(values) != len(_NAMES):
         raise ValueError("entry row of another shape")
-    values[_DATE] = date.fromordinal(values[_DATE])
     entry = object.__new__(Entry)
-    entry.__dict__.update(zip((*_FIELDS, *_DERIVED), values, strict=True))
+    state = entry.__dict__
+    state.update(zip(_NAMES, values, strict=True))
+    state["date"] = date.fromordinal(values[_DATE])
     return entry
 
 
@@ -247,11 +248,13 @@ class BuildCache:
             self._commit()
             return {}
         out: dict[str, Entry] = {}
-        for digest, blob in self.db.execute("SELECT digest, data FROM entries"):
+        for (blob,) in self.db.execute("SELECT data FROM entries"):
             try:
-                out[digest] = _unpack(blob)
+                for values in marshal.loads(blob):
+                    entry = _unpack(values)
+                    out[entry.digest] = entry
             except (ValueError, TypeError, EOFError):
-                continue
+                continue  # that folder's files are parsed again
         return out
 
     def _blob(self, name: str) -> dict[str, Any]:
@@ -381,14 +384,30 @@ class BuildCache:
         ``known`` and ``previous`` are what the cache held when the build started;
         body HTML is kept under ``html_prefix`` + digest for current entries only.
         """
+        entries = list(entries)
         current = {entry.digest: entry for entry in entries}
         gone = [digest for digest in known if digest not in current]
+        # Stored a folder (a day) per row: one row to rewrite per edit, and 50k entries load in a few
+        # hundred reads. A folder is rewritten when a parse in it is new (not the cached object) or gone.
+        folders = {_folder(known[digest].path) for digest in gone}
+        for entry in entries:
+            cached = known.get(entry.digest)
+            if cached is not entry:
+                folders.add(_folder(entry.path))
+                if cached is not None:  # the same bytes parsed at another path (a file moved): drop the old
+                    folders.add(_folder(cached.path))
         db = self.db
-        db.executemany("DELETE FROM entries WHERE digest = ?", ((digest,) for digest in gone))
-        db.executemany(
-            "INSERT OR REPLACE INTO entries VALUES (?, ?)",
-            ((d, _pack(e)) for d, e in current.items() if d not in known),
-        )
+        if folders:
+            packed: dict[str, list[tuple[Any, ...]]] = {folder: [] for folder in folders}
+            for entry in entries:
+                row = packed.get(_folder(entry.path))
+                if row is not None:
+                    row.append(_pack(entry))
+            db.executemany("DELETE FROM entries WHERE folder = ?", ((f,) for f, row in packed.items() if not row))
+            db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?)",
+                ((folder, marshal.dumps(row)) for folder, row in packed.items() if row),
+            )
         db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", html.items())
         db.executemany("DELETE FROM html WHERE key = ?", ((html_prefix + digest,) for digest in gone))
         (rows,) = db.execute("SELECT count(*) FROM html").fetchone()

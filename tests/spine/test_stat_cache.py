@@ -7,8 +7,11 @@ move the window out of the way, to check the trusted path itself.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -234,3 +237,28 @@ def test_a_scan_told_what_changed_finds_what_a_full_scan_finds(
     hint = [path.relative_to(entries).as_posix() for path in touched]
     hinted = read_entry_files(fixture_site, known, hint)
     assert _digests(hinted) == _digests(read_entry_files(fixture_site, known))
+
+
+def _cached_paths(site: Path) -> list[str]:
+    """The path of every parse the cache holds, as stored (duplicates and all)."""
+    (path,) = (site / ".sitegen").glob("cache-*.sqlite")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        rows = [row for (data,) in db.execute("SELECT data FROM entries") for row in marshal.loads(data)]
+    return sorted(row[0] for row in rows)  # a parse's first field is its path
+
+
+def _entry_paths(site: Path) -> list[str]:
+    root = site / "content" / "entries"
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*.md"))
+
+
+def test_an_entry_file_moved_unchanged_is_cached_under_its_new_path_only(fixture_site: Path) -> None:
+    """Parses are kept a folder per row: a move rewrites both folders, so no stale parse lingers."""
+    build(fixture_site)
+    assert _cached_paths(fixture_site) == _entry_paths(fixture_site)
+    moved = _an_entry(fixture_site)
+    target = fixture_site / "content" / "entries" / "notes" / moved.name
+    target.parent.mkdir()
+    moved.rename(target)
+    build(fixture_site)
+    assert _cached_paths(fixture_site) == _entry_paths(fixture_site)
