@@ -123,6 +123,12 @@ def _is_row(row: object, length: int) -> bool:
     return type(row) is tuple and len(row) == length
 
 
+def _all_rows(rows: Iterable[Any], length: int) -> bool:
+    """Every one of ``rows`` is a tuple of ``length`` (checked in C: 60k rows are read per build)."""
+    rows = list(rows)
+    return set(map(type, rows)) <= {tuple} and set(map(len, rows)) <= {length}
+
+
 def _records(data: bytes) -> dict[str, Any]:
     """A marshalled dict of tuples; anything else (a damaged blob) reads as empty, so it is rebuilt."""
     try:
@@ -271,7 +277,11 @@ class BuildCache:
     def _load_known_files(self) -> KnownFiles:
         files: dict[str, KnownFile] = {}
         for (data,) in self.db.execute("SELECT data FROM files"):
-            files.update((rel, row) for rel, row in _records(data).items() if _is_row(row, 5))
+            rows = _records(data)
+            if _all_rows(rows.values(), 5):
+                files.update(rows)
+            else:  # a damaged record: that file is read again
+                files.update((rel, row) for rel, row in rows.items() if _is_row(row, 5))
         return KnownFiles(files, self._scanned_ns("files_scanned_ns"))
 
     def import_files(self) -> KnownFiles:
@@ -317,7 +327,7 @@ class BuildCache:
 
     def _load_outputs(self) -> dict[str, OutputRecord]:
         rows = self._blob("outputs")
-        if not all(_is_row(row, 3) for row in rows.values()):
+        if not _all_rows(rows.values(), 3):
             return {}
         return dict(zip(rows, map(_as_output_record, rows.values()), strict=True))
 

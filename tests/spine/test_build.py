@@ -401,6 +401,7 @@ def test_a_damaged_blob_in_the_cache_means_rebuilding_not_trusting(fixture_site:
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE blobs SET data = ? WHERE name IN ('outputs', 'groups')", (damage,))
         db.execute("UPDATE files SET data = ?", (damage,))
+        db.execute("UPDATE entries SET data = ?", (damage,))
     edit_entry(fixture_site)
     build(fixture_site)
     clean = copy_site(fixture_site, fixture_site.parent / "clean")
