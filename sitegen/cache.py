@@ -24,7 +24,6 @@ import hashlib
 import marshal
 import os
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -41,7 +40,7 @@ from sitegen.progress import Progress
 if TYPE_CHECKING:
     from sitegen.preview import RenderState
 
-CACHE_VERSION = "9"
+CACHE_VERSION = "10"
 CACHE_DIR = ".sitegen"
 
 _SCHEMA = """
@@ -49,6 +48,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS entries (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS shards (name TEXT, shard TEXT, data BLOB NOT NULL, PRIMARY KEY (name, shard));
 CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 _FIELDS = tuple(field.name for field in fields(Entry))
@@ -153,6 +153,17 @@ def _expected_layout() -> set[tuple[str, str]]:
         db.close()
 
 
+def _new_generation() -> str:
+    """A fresh generation id (``uuid`` would add its import, and ``platform``'s, to every build)."""
+    return os.urandom(16).hex()
+
+
+def _shard(key: str) -> str:
+    """The row of a sharded table that holds ``key``: its first ten characters, which for a dated
+    page is its day ("2014/01/08"), so an edit rewrites a few small rows, not 60k records."""
+    return key[:10]
+
+
 def _folder(rel: str) -> str:
     return rel.rpartition("/")[0]
 
@@ -196,7 +207,7 @@ class BuildCache:
 
     def _commit(self, **tables: Any) -> None:
         """Commit the open transaction as a new generation; ``tables`` are the memo's new values."""
-        generation = uuid.uuid4().hex
+        generation = _new_generation()
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
         self.db.commit()
         if self.memo is not None:
@@ -226,7 +237,7 @@ class BuildCache:
             for (table,) in tables.fetchall():
                 db.execute(f'DROP TABLE "{table.replace(chr(34), chr(34) * 2)}"')
             db.executescript(_SCHEMA)
-            facts = [("version", CACHE_VERSION), ("scope", self.scope), ("generation", uuid.uuid4().hex)]
+            facts = [("version", CACHE_VERSION), ("scope", self.scope), ("generation", _new_generation())]
             db.executemany("INSERT INTO meta VALUES (?, ?)", facts)
             db.commit()
         return db
@@ -326,10 +337,11 @@ class BuildCache:
         return self._remembered("outputs", self._load_outputs)
 
     def _load_outputs(self) -> dict[str, OutputRecord]:
-        rows = self._blob("outputs")
-        if not _all_rows(rows.values(), 3):
-            return {}
-        return dict(zip(rows, map(_as_output_record, rows.values()), strict=True))
+        out: dict[str, OutputRecord] = {}
+        for rows in self._shards("outputs"):
+            if _all_rows(rows.values(), 3):  # a damaged row: its pages are made again
+                out.update(zip(rows, map(_as_output_record, rows.values()), strict=True))
+        return out
 
     def groups(self) -> Mapping[str, GroupRecord]:
         """Each page group's key and output paths as the last build recorded them."""
@@ -337,9 +349,30 @@ class BuildCache:
             "groups",
             lambda: {
                 name: row
-                for name, row in self._blob("groups").items()
+                for rows in self._shards("groups")
+                for name, row in rows.items()
                 if _is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
             },
+        )
+
+    def _shards(self, name: str) -> Iterator[dict[str, Any]]:
+        for (data,) in self.db.execute("SELECT data FROM shards WHERE name = ?", (name,)):
+            yield _records(data)
+
+    def _set_shards(self, name: str, new: Mapping[str, tuple[Any, ...]], old: Mapping[str, tuple[Any, ...]]) -> None:
+        """Rewrite the rows of table ``name`` in which ``new`` differs from ``old`` (what the cache holds)."""
+        changed = {_shard(key) for key, value in new.items() if old.get(key) != value}
+        changed.update(_shard(key) for key in old.keys() - new.keys())
+        rows: dict[str, dict[str, tuple[Any, ...]]] = {shard: {} for shard in changed}
+        for key, value in new.items():
+            row = rows.get(_shard(key))
+            if row is not None:
+                row[key] = tuple(value)  # marshal takes plain tuples, not named ones
+        db = self.db
+        db.executemany("DELETE FROM shards WHERE name = ? AND shard = ?", ((name, s) for s, r in rows.items() if not r))
+        db.executemany(
+            "INSERT OR REPLACE INTO shards VALUES (?, ?, ?)",
+            ((name, shard, marshal.dumps(row, 2)) for shard, row in rows.items() if row),
         )
 
     def record_files(self, sources: Sources, known: KnownFiles) -> None:
@@ -426,9 +459,9 @@ class BuildCache:
             stale = [key for (key,) in db.execute("SELECT key FROM html") if key not in keep]
             db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
         if outputs != previous:
-            self._set_blob("outputs", {path: tuple(record) for path, record in outputs.items()})
+            self._set_shards("outputs", outputs, previous)
         if groups != previous_groups:
-            self._set_blob("groups", groups)
+            self._set_shards("groups", groups, previous_groups)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         self._commit(entries=current, outputs=outputs, groups=groups)
 

@@ -181,6 +181,10 @@ class SourceFile(NamedTuple):
             return handle.read()
 
 
+#: ``SourceFile`` from a full tuple without the named tuple's Python-level ``__new__`` (50k per scan).
+_as_source: Callable[[tuple[str, Path, str, FileStat, bytes | None]], SourceFile] = partial(tuple.__new__, SourceFile)
+
+
 @dataclass(frozen=True)
 class Sources:
     """Every entry file in a stable order, and when they were looked at."""
@@ -270,7 +274,7 @@ def hash_files(
     for rel, stat in found:
         previous = lookup(rel)
         if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
-            files.append(SourceFile(rel, root, previous[4], stat))
+            files.append(_as_source((rel, root, previous[4], stat, None)))
             reused += 1
             continue
         try:

@@ -14,8 +14,9 @@ import pytest
 
 from sitegen import parallel
 from sitegen.build import build
-from sitegen.cache import CACHE_VERSION, Memo
+from sitegen.cache import CACHE_VERSION, BuildCache, Memo
 from sitegen.errors import BuildFailed, SitegenError
+from sitegen.progress import Progress
 from tests.conftest import FIXTURE_SITE, copy_site
 from tests.spine.helpers import mtimes, snapshot
 
@@ -213,6 +214,13 @@ def test_an_incremental_build_equals_a_clean_build(tmp_path: Path, change: objec
     clean = copy_site(incremental, tmp_path / "clean")
     build(clean)
     assert snapshot(incremental / "public") == snapshot(clean / "public")
+    assert cache_records(incremental) == cache_records(clean)  # what the next build starts from, too
+
+
+def cache_records(site: Path) -> tuple[dict[str, object], dict[str, object]]:
+    """The output and page-group records as the cache holds them on disk (not as a memo has them)."""
+    with BuildCache.open(site, site / "public", Progress(quiet=True)) as cache:
+        return dict(cache.outputs()), dict(cache.groups())
 
 
 def test_a_warm_process_notices_another_process_built_in_between(tmp_path: Path) -> None:
@@ -399,7 +407,7 @@ def test_a_damaged_blob_in_the_cache_means_rebuilding_not_trusting(fixture_site:
     (fixture_site / "public" / DAY1).write_text("stale", encoding="utf-8")  # only a distrustful build repairs this
     (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
     with sqlite3.connect(cache) as db:
-        db.execute("UPDATE blobs SET data = ? WHERE name IN ('outputs', 'groups')", (damage,))
+        db.execute("UPDATE shards SET data = ?", (damage,))
         db.execute("UPDATE files SET data = ?", (damage,))
         db.execute("UPDATE entries SET data = ?", (damage,))
     edit_entry(fixture_site)
@@ -462,9 +470,10 @@ def test_a_cache_from_another_version_is_discarded_not_trusted(fixture_site: Pat
     (cache,) = (fixture_site / ".sitegen").glob("cache-*.sqlite")
     with sqlite3.connect(cache) as db:
         db.execute("UPDATE meta SET value = '0' WHERE name = 'version'")
-        (blob,) = db.execute("SELECT data FROM blobs WHERE name = 'outputs'").fetchone()
-        forged = {path: (key, "forged", size) for path, (key, _sha, size) in marshal.loads(blob).items()}
-        db.execute("UPDATE blobs SET data = ? WHERE name = 'outputs'", (marshal.dumps(forged),))
+        for shard, blob in db.execute("SELECT shard, data FROM shards WHERE name = 'outputs'").fetchall():
+            forged = {path: (key, "forged", size) for path, (key, _sha, size) in marshal.loads(blob).items()}
+            forged_row = (marshal.dumps(forged), shard)
+            db.execute("UPDATE shards SET data = ? WHERE name = 'outputs' AND shard = ?", forged_row)
     edit_entry(fixture_site)
     result = build(fixture_site)
     assert any("another sitegen version" in warning for warning in result.warnings)
