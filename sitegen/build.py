@@ -16,7 +16,7 @@ from pathlib import Path
 from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle
+from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle, unsettled
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.index import Archive, build_index
@@ -187,18 +187,22 @@ def build(
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
-        cache.save(
-            entries=content.entries,
-            known=known,
-            html=html.fresh,
-            html_prefix=html.prefix,
-            outputs=plan.records,
-            previous=previous,
-            groups=plan.groups,
-            previous_groups=previous_groups,
-            meta=meta,
-        )
-        if (settled := settle(sources)) is not sources:
+        pending = unsettled(sources)
+        # Files an import wrote moments ago are read again (see settle) on the other core while the cache is saved.
+        with parallel.background(settle, sources, pending, fork=len(pending) >= parallel.PARALLEL_MIN) as settling:
+            cache.save(
+                entries=content.entries,
+                known=known,
+                html=html.fresh,
+                html_prefix=html.prefix,
+                outputs=plan.records,
+                previous=previous,
+                groups=plan.groups,
+                previous_groups=previous_groups,
+                meta=meta,
+            )
+            settled = settling()
+        if settled is not None:
             cache.record_files(settled, known_files)
         if memo is not None:
             memo.rendered = RenderState(config, theme, assets.urls, archive, bytecode_dir(site_dir))

@@ -385,7 +385,7 @@ class BuildCache:
             return  # every file was as recorded and none was read: nothing new was learnt
         # A file not read is as ``known`` has it (that is why it was not read): the new record is
         # the old one with the files read put in and the files gone taken out.
-        read = [source for source in sources.files if source.raw is not None]
+        read = [source for source in sources.files if source.fresh]
         added = sum(1 for source in read if source.rel not in known.files)
         gone: set[str] = set()
         if len(known.files) + added != len(sources.files):

@@ -165,8 +165,11 @@ class SourceFile(NamedTuple):
     #: sha256 of the bytes: the build's identity for this file.
     digest: str
     stat: FileStat
-    #: None when the stat matched the last build's, so the bytes were not needed (yet).
+    #: None when the stat matched the last build's, so the bytes were not needed (yet), or when the
+    #: file was read again by ``settle`` (in another process, which keeps its bytes).
     raw: bytes | None = None
+    #: The digest was taken from the bytes in this build (not the last build's record of them).
+    fresh: bool = False
 
     @property
     def path(self) -> Path:
@@ -182,7 +185,9 @@ class SourceFile(NamedTuple):
 
 
 #: ``SourceFile`` from a full tuple without the named tuple's Python-level ``__new__`` (50k per scan).
-_as_source: Callable[[tuple[str, Path, str, FileStat, bytes | None]], SourceFile] = partial(tuple.__new__, SourceFile)
+_as_source: Callable[[tuple[str, Path, str, FileStat, bytes | None, bool]], SourceFile] = partial(
+    tuple.__new__, SourceFile
+)
 
 
 @dataclass(frozen=True)
@@ -274,7 +279,7 @@ def hash_files(
     for rel, stat in found:
         previous = lookup(rel)
         if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
-            files.append(_as_source((rel, root, previous[4], stat, None)))
+            files.append(_as_source((rel, root, previous[4], stat, None, False)))
             reused += 1
             continue
         try:
@@ -285,7 +290,7 @@ def hash_files(
                 raise
             files.append(SourceFile(rel, root, "", stat))
             continue
-        files.append(SourceFile(rel, root, hashlib.sha256(raw).hexdigest(), stat, raw))
+        files.append(SourceFile(rel, root, hashlib.sha256(raw).hexdigest(), stat, raw, fresh=True))
     return Sources(files, scanned_ns, reused)
 
 
@@ -297,30 +302,36 @@ def parse_file(raw: bytes, root: Path, rel: str) -> Entry:
     return read_entry(raw, root / rel, PurePosixPath(rel))
 
 
-def settle(sources: Sources) -> Sources:
-    """``sources``, with the files that were too recent to trust read again once they no longer are.
+def unsettled(sources: Sources) -> list[int]:
+    """Which of ``sources`` were read in this build but too recently changed to trust their stat (RACY_NS)."""
+    recent = sources.scanned_ns - RACY_NS
+    return [index for index, source in enumerate(sources.files) if source.fresh and source.stat.ctime_ns >= recent]
+
+
+def settle(sources: Sources, pending: Sequence[int]) -> Sources | None:
+    """``sources``, with the ``pending`` files (see ``unsettled``) read again now that their stats can be trusted;
+    None when there are none, or some are still too recent (or gone).
 
     A cold build reads files an import wrote moments before: their stats prove
-    nothing yet (RACY_NS), and without this the next build would read them all
-    again. A build that ran long enough can take their stat and digest anew, so
-    the next build trusts them. Does nothing when the build was shorter than the window.
+    nothing yet, and without this the next build would read them all again. A
+    build that ran long enough can take their stat and digest anew, so the next
+    build trusts them. The files come back without their bytes (this may run in
+    another process).
     """
-    racy = {s.rel for s in sources.files if s.raw is not None and s.stat.ctime_ns >= sources.scanned_ns - RACY_NS}
     now = time.time_ns()
-    if not racy:
-        return sources
-    settled: list[SourceFile] = []
-    for source in sources.files:
-        if source.rel in racy:
-            try:
-                stat = FileStat.of(os.stat(source.path))
-                if stat.ctime_ns >= now - RACY_NS:
-                    return sources  # still too recent: the next build reads them again
-                raw = source.read_fresh()
-            except FileNotFoundError:
-                return sources  # gone already: the next build sees that
-            source = SourceFile(source.rel, source.root, hashlib.sha256(raw).hexdigest(), stat, raw)
-        settled.append(source)
+    if not pending:
+        return None
+    settled = list(sources.files)
+    for index in pending:
+        source = settled[index]
+        try:
+            stat = FileStat.of(os.stat(source.path))
+            if stat.ctime_ns >= now - RACY_NS:
+                return None  # still too recent: the next build reads them again
+            digest = hashlib.sha256(source.read_fresh()).hexdigest()  # read after the stat: a later change shows
+        except FileNotFoundError:
+            return None  # gone already: the next build sees that
+        settled[index] = SourceFile(source.rel, source.root, digest, stat, None, fresh=True)
     return Sources(settled, now)
 
 
