@@ -3,12 +3,14 @@
 It remembers, between builds: each entry file's parsed front matter and
 rendered HTML (keyed by content digest plus the Markdown fingerprint), each
 entry file's stat, each output's page key, and what was written there (hash
-and size). Entries and HTML are rows updated as diffs, so a one-entry edit
-touches a handful of them. File stats and output records are read whole on
-every build, so each is one marshalled blob: at 50k entries, loading 110k rows
-one by one cost more than a whole no-op build should. A cache that is corrupt,
-of another version, or unreadable is discarded and rebuilt; it is never
-trusted past a check.
+and size). Everything is saved as a diff against what the build started
+from, so a one-entry edit touches a handful of rows. Parses, file stats and
+output records are read whole on every build, so they are marshalled a day
+(a folder, or a ten-character shard of output paths) per row: at 50k entries,
+loading 110k rows one by one cost more than a whole no-op build should, and
+rewriting one blob of them all cost a tenth of an edit. A cache that is
+corrupt, of another version, or unreadable is discarded and rebuilt; it is
+never trusted past a check.
 
 A long-running process (``sitegen serve``) passes a ``Memo``: what it last read
 from or wrote to the cache stays in memory and is used again as long as the
