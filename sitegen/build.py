@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
@@ -19,12 +20,14 @@ from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle, unsettled
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
-from sitegen.index import Archive, build_index
 from sitegen.model import Entry
 from sitegen.output import Staging, absent_outputs, commit, recover
 from sitegen.progress import Progress
 from sitegen.theme import find_theme
 from sitegen.topics import load_topics
+
+if TYPE_CHECKING:
+    from sitegen.index import Archive
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ def build(
             parse_new,
             render_changed,
         )
+        from sitegen.index import build_index
         from sitegen.pages import plan_pages
         from sitegen.preview import RenderState
         from sitegen.render import Renderer

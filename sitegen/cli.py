@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -177,6 +176,12 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
 }
 
 
+def _print_traceback() -> None:
+    import traceback  # only for --debug: every other run is spared its import
+
+    traceback.print_exc()
+
+
 #: Net allocations between young-generation collections (Python's default is 700).
 GC_THRESHOLD = 1_000_000
 
@@ -195,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args, progress)
     except SitegenError as error:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         for problem in error.problems:
             print(f"error: {problem}", file=sys.stderr)
         hint = next((problem.hint for problem in error.problems if problem.hint), "")
@@ -204,7 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USER
     except BuildFailed as error:
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -212,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as error:  # a bug in sitegen, not the user's input
         if args.debug:
-            traceback.print_exc()
+            _print_traceback()
         else:
             print(
                 f"internal error: {type(error).__name__}: {error} (run again with --debug for a traceback)",
