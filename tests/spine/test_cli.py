@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ SITEGEN = [sys.executable, "-m", "sitegen"]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*SITEGEN, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    # Buffered output, as most users have it: what sitegen prints must be flushed before it exits.
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    return subprocess.run([*SITEGEN, *args], capture_output=True, text=True, cwd=cwd, timeout=120, env=env)
 
 
 def test_help_explains_the_commands() -> None:
