@@ -92,6 +92,12 @@ def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> Mappi
     return report.parsed
 
 
+def check_outputs(cache: BuildCache, out_dir: Path) -> tuple[int, frozenset[str]]:
+    """How many files the last build recorded, and which of them are no longer in place."""
+    previous = cache.outputs()
+    return len(previous), absent_outputs(out_dir, previous)
+
+
 #: Warnings of one kind past this many are summed up in one line, so real problems stay visible.
 MAX_TAG_WARNINGS = 10
 
@@ -138,20 +144,19 @@ def build(
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         imported = import_stage(site_dir, cache, progress) if run_import else {}
-        previous = cache.outputs()
-        # Which outputs are gone is asked of the disk while the entries are scanned (two cores, not one),
-        # unless a file watcher said which entries changed: then there is no scan to overlap.
-        with parallel.background(absent_outputs, out_dir, previous, fork=entries_changed is None) as outputs_check:
+        # Which outputs are gone is asked of the cache and the disk while the entries are scanned (two cores,
+        # not one), unless a file watcher said which entries changed: then there is no scan to overlap.
+        with parallel.background(check_outputs, cache, out_dir, fork=entries_changed is None) as outputs_check:
             sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed)
             cache.record_files(sources, known_files)
             topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
             fingerprint = site_fingerprint(config, theme, topics)
             inputs = inputs_key(fingerprint, [(source.rel, source.digest) for source in sources.files], strict)
-            absent = outputs_check()
+            recorded, absent = outputs_check()
         # A dev server's first build renders from the archive even if nothing changed, to preview edits.
         wanted = memo is None or memo.rendered is not None
-        if inputs == cache.meta("inputs") and wanted and previous and not absent:
-            return BuildResult(0, len(previous), 0, len(previous), progress.elapsed(), tuple(progress.warnings))
+        if inputs == cache.meta("inputs") and wanted and recorded and not absent:
+            return BuildResult(0, recorded, 0, recorded, progress.elapsed(), tuple(progress.warnings))
         # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
         from sitegen.assets import collect_assets
         from sitegen.incremental import (
@@ -168,7 +173,7 @@ def build(
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
-        known, previous_groups = cache.entries(), cache.groups()
+        previous, known, previous_groups = cache.outputs(), cache.entries(), cache.groups()
         parsed = parse_new(sources.files, known, progress, imported)
         content = load_content(sources.files, topics, parse=cached_parser(parsed))
         archive = build_index(content)

@@ -358,7 +358,7 @@ class BuildCache:
         )
 
     def _shards(self, name: str) -> Iterator[dict[str, Any]]:
-        for (data,) in self.db.execute("SELECT data FROM shards WHERE name = ?", (name,)):
+        for (data,) in self._reader().execute("SELECT data FROM shards WHERE name = ?", (name,)):
             yield _records(data)
 
     def _set_shards(self, name: str, new: Mapping[str, tuple[Any, ...]], old: Mapping[str, tuple[Any, ...]]) -> None:
