@@ -47,7 +47,6 @@ class Page:
 
 
 _DIGEST = attrgetter("digest")
-_DAY_URL = attrgetter("day_url")
 _DATE = attrgetter("date")
 
 
@@ -89,13 +88,13 @@ def _digests(entries: Iterable[Entry]) -> str:
     return ",".join(map(_DIGEST, entries))  # whole digests: slicing 400k of them costs more
 
 
-def _activity(entries: tuple[Entry, ...]) -> str:
+def _activity(day_urls: tuple[str, ...]) -> str:
     """What a topic's charts and counts show: how many of its entries fall in which month.
 
     Hashed by day (the joining is cheaper than cutting 100k days down to months), so an
     entry moved to another day of the same month re-renders a little more than it must.
     """
-    return hashlib.sha256("|".join(map(_DAY_URL, entries)).encode()).hexdigest()
+    return hashlib.sha256("|".join(day_urls).encode()).hexdigest()
 
 
 def _day_all(day: Day) -> tuple[Entry, ...]:
@@ -113,8 +112,9 @@ def _pages_of(items: tuple[Entry, ...], size: int) -> list[tuple[Entry, ...]]:
 
 def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: str) -> Iterator[Page]:
     """A topic's pages and feed; ``activity`` because every page of a topic may chart the whole topic."""
-    entries = archive.topic_entries[topic.slug]
-    chunks = _pages_of(entries, config.page_size)
+    entries, digests = archive.topic_entries[topic.slug], archive.topic_digests[topic.slug]
+    size = config.page_size
+    chunks = _pages_of(entries, size)
     for number, chunk in enumerate(chunks, start=1):
         base = f"topics/{topic.slug}/"
         path = base if number == 1 else f"{base}page/{number}/"
@@ -126,7 +126,7 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: s
             "total": len(entries),
             "page_url": path,
         }
-        deps = f"{number}/{len(chunks)}|{activity}|{_digests(chunk)}"
+        deps = f"{number}/{len(chunks)}|{activity}|{','.join(digests[(number - 1) * size : number * size])}"
         yield Page(f"{path}index.html", "html", "topic.html", context, deps)
     feed_items = entries[: config.feed_length]
     yield Page(
@@ -134,7 +134,7 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: s
         "rss",
         "topic",
         {"topic": topic, "entries": feed_items, "page_url": f"topics/{topic.slug}/feed.xml"},
-        _digests(feed_items),
+        ",".join(digests[: config.feed_length]),
     )
 
 
@@ -272,7 +272,7 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
         entry_paths += [f"{entry.url}index.html" for entry in in_order]
         start += len(in_order)
     # The topic index shows each topic's count and monthly activity, not its entries.
-    activity = {slug: _activity(archive.topic_entries[slug]) for slug in archive.topics_by_slug}
+    activity = {slug: _activity(archive.topic_days[slug]) for slug in archive.topics_by_slug}
     counts = "|".join(f"{slug}:{activity[slug]}" for slug in archive.topics_by_slug)
     pages.append(Page("topics/index.html", "html", "topics.html", {"page_url": "topics/"}, counts))
     for topic in archive.topics:
