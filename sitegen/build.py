@@ -8,7 +8,7 @@ Each stage is one function in its own module; nothing happens behind this list.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, load_content, read_entry_files, settle, unsettled
+from sitegen.content import ENTRIES_DIR, Sources, load_content, read_entry_files, settle, unsettled
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.model import Entry
@@ -71,25 +71,31 @@ def bytecode_dir(site_dir: Path) -> Path:
     return folder
 
 
-def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> Mapping[str, Entry]:
+def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> tuple[Mapping[str, Entry], Sources | None]:
     """Import dumps that are new or changed, so building stays one command.
 
-    Returns the entries the import wrote, parsed (by digest), so they are not parsed twice.
+    Returns the entries the import wrote, parsed (by digest), so they are not parsed twice,
+    and the importer's inputs as hashed for it (None: nothing was imported).
     """
     if not (site_dir / "content" / "raw").is_dir():
-        return {}
+        return {}, None
     known = cache.import_files()
     key, inputs = import_inputs(site_dir, known)
     if key == cache.meta("import_inputs"):
         cache.record_import_files(inputs, known)  # files read again (too recent last time) need not be next time
-        return {}  # no dump, manifest or topic changed since the last import: it would write nothing
+        return {}, None  # no dump, manifest or topic changed since the last import: it would write nothing
     from sitegen.importer import import_dumps  # only sites with raw dumps need the importer
 
     report = import_dumps(site_dir, echo=progress.info)
     progress.stage("import", report.summary())
     # The inputs as hashed before the import: a dump saved while it ran must not pass for imported.
     cache.record_import_files(inputs, known, key)
-    return report.parsed
+    return report.parsed, inputs
+
+
+def settle_all(batches: Sequence[tuple[Sources, Sequence[int]]]) -> list[Sources | None]:
+    """``settle`` for each batch (the entry files, the importer's dumps), in one background process."""
+    return [settle(sources, pending) for sources, pending in batches]
 
 
 def check_outputs(cache: BuildCache, out_dir: Path) -> tuple[int, frozenset[str]]:
@@ -143,7 +149,7 @@ def build(
     with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress, memo) as cache:
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
-        imported = import_stage(site_dir, cache, progress) if run_import else {}
+        imported, dumps = import_stage(site_dir, cache, progress) if run_import else ({}, None)
         # Which outputs are gone is asked of the cache and the disk while the entries are scanned (two cores,
         # not one), unless a file watcher said which entries changed: then there is no scan to overlap.
         with parallel.background(check_outputs, cache, out_dir, fork=entries_changed is None) as outputs_check:
@@ -196,9 +202,11 @@ def build(
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
-        pending = unsettled(sources)
-        # Files an import wrote moments ago are read again (see settle) on the other core while the cache is saved.
-        with parallel.background(settle, sources, pending, fork=len(pending) >= parallel.PARALLEL_MIN) as settling:
+        # Files an import wrote (and the dumps it read) moments ago are read again (see settle) on the other
+        # core while the cache is saved, so the next build can trust their stats instead of reading them.
+        batches = [(sources, unsettled(sources)), *([(dumps, unsettled(dumps))] if dumps else [])]
+        pending = sum(len(indices) for _sources, indices in batches)
+        with parallel.background(settle_all, batches, fork=pending >= parallel.PARALLEL_MIN) as settling:
             cache.save(
                 entries=content.entries,
                 known=known,
@@ -210,9 +218,11 @@ def build(
                 previous_groups=previous_groups,
                 meta=meta,
             )
-            settled = settling()
+            settled, *settled_dumps = settling()
         if settled is not None:
             cache.record_files(settled, known_files)
+        if settled_dumps and settled_dumps[0] is not None:
+            cache.record_import_files(settled_dumps[0], cache.import_files())
         if memo is not None:
             memo.rendered = RenderState(config, theme, assets.urls, archive, bytecode_dir(site_dir))
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import sitegen.build
 import sitegen.importer
+import sitegen.parallel
 from sitegen import content, fingerprint, incremental
 from sitegen.build import build
 from sitegen.cache import BuildCache
@@ -138,3 +141,38 @@ def test_a_build_that_imports_does_not_parse_what_the_import_wrote(
     assert parsed == []
     assert len(list((handed / "content" / "entries").rglob("*.md"))) > 20
     assert snapshot(handed / "public") == snapshot(parsing / "public")
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
+def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlasts_the_window(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """A cold build hashes the dumps just written (too recent to trust their stats), imports, and reads them
+    again when it ends: the next build must not read every dump once more to learn nothing."""
+    monkeypatch.setattr(content, "RACY_NS", 10**12)  # every stat at the build's start is too recent ...
+    if forked:
+        monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
+        monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    real_unsettled, real_settle_all = sitegen.build.unsettled, sitegen.build.settle_all
+    pending: list[int] = []
+    asked_ns: list[int] = []
+
+    def count(sources: content.Sources) -> list[int]:
+        pending.append(len(found := real_unsettled(sources)))
+        asked_ns.append(time.time_ns())
+        return found
+
+    def outlast_the_window(batches: Any) -> Any:
+        monkeypatch.setattr(content, "RACY_NS", -(10**12))  # ... and at its end, as they are read again, none is
+        return real_settle_all(batches)
+
+    monkeypatch.setattr(sitegen.build, "unsettled", count)
+    monkeypatch.setattr(sitegen.build, "settle_all", outlast_the_window)
+    site = copy_bundled_site(tmp_path / "site")
+    build(site)
+    inputs_read = len(list((site / "content" / "raw").iterdir())) + 1  # the dumps, their manifest and topics.toml
+    assert inputs_read in pending, "every input was too recent to trust when the import read it"
+    with BuildCache.open(site, site / "public", Progress(quiet=True)) as cache:
+        recorded = cache.import_files()
+    assert len(recorded.files) == inputs_read
+    assert recorded.scanned_ns > asked_ns[-1], "the stats recorded are those taken as the build ended"
