@@ -153,7 +153,9 @@ def build(
         # Which outputs are gone is asked of the cache and the disk while the entries are scanned (two cores,
         # not one), unless a file watcher said which entries changed: then there is no scan to overlap.
         with parallel.background(check_outputs, cache, out_dir, fork=entries_changed is None) as outputs_check:
-            sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed)
+            # What the import just wrote is taken as it wrote it; settle reads it back at the end, off this path.
+            as_imported = {entry.path: digest for digest, entry in imported.items()}
+            sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed, as_imported)
             cache.record_files(sources, known_files)
             topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
             fingerprint = site_fingerprint(config, theme, topics)

@@ -390,8 +390,10 @@ class BuildCache:
         read = [source for source in sources.files if source.fresh]
         added = sum(1 for source in read if source.rel not in known.files)
         gone: set[str] = set()
-        if len(known.files) + added != len(sources.files):
-            gone = known.files.keys() - {source.rel for source in sources.files}
+        # A file taken as an import wrote it was not read: its digest is no fact until settle reads it,
+        # so it is left out (and an older record of it dropped), as if it were gone.
+        if len(known.files) + added != len(sources.files) or any(source.written for source in sources.files):
+            gone = known.files.keys() - {source.rel for source in sources.files if not source.written}
         files = dict(known.files)
         for rel in gone:
             del files[rel]

@@ -170,6 +170,9 @@ class SourceFile(NamedTuple):
     raw: bytes | None = None
     #: The digest was taken from the bytes in this build (not the last build's record of them).
     fresh: bool = False
+    #: The digest is of the bytes this build's import wrote, not read back: not a fact about the file
+    #: (it may have changed since) until ``settle`` reads it, so it is never recorded as one.
+    written: bool = False
 
     @property
     def path(self) -> Path:
@@ -185,7 +188,7 @@ class SourceFile(NamedTuple):
 
 
 #: ``SourceFile`` from a full tuple without the named tuple's Python-level ``__new__`` (50k per scan).
-_as_source: Callable[[tuple[str, Path, str, FileStat, bytes | None, bool]], SourceFile] = partial(
+_as_source: Callable[[tuple[str, Path, str, FileStat, bytes | None, bool, bool]], SourceFile] = partial(
     tuple.__new__, SourceFile
 )
 
@@ -205,20 +208,25 @@ class Sources:
 
 
 def read_entry_files(
-    site_dir: Path, known: KnownFiles = NO_KNOWN_FILES, changed: Iterable[str] | None = None
+    site_dir: Path,
+    known: KnownFiles = NO_KNOWN_FILES,
+    changed: Iterable[str] | None = None,
+    written: Mapping[str, str] | None = None,
 ) -> Sources:
     """Every entry file's digest, reading only files whose stat differs from ``known`` (or is too recent to trust).
 
     ``changed`` (from a file watcher: paths under content/entries touched since
     ``known`` was scanned) narrows the scan to those paths, when it can be trusted.
+    ``written`` (path → digest) is what this build's import wrote: those files are
+    taken as written rather than read back (see ``SourceFile.written``).
     """
-    if changed is not None and (hinted := _rescan(site_dir, known, changed)) is not None:
+    if changed is not None and (hinted := _rescan(site_dir, known, changed, written)) is not None:
         return hinted
     scanned_ns = time.time_ns()
     root = site_dir / ENTRIES_DIR
     if not root.is_dir():
         return Sources([], scanned_ns)
-    return hash_files(root, sorted(_walk(str(root))), known, scanned_ns)
+    return hash_files(root, sorted(_walk(str(root))), known, scanned_ns, written=written)
 
 
 def still_as_recorded(site_dir: Path, known: KnownFiles) -> bool:
@@ -227,7 +235,9 @@ def still_as_recorded(site_dir: Path, known: KnownFiles) -> bool:
     return [(s.rel, s.digest) for s in sources.files] == [(rel, known.files[rel][4]) for rel in sorted(known.files)]
 
 
-def _rescan(site_dir: Path, known: KnownFiles, changed: Iterable[str]) -> Sources | None:
+def _rescan(
+    site_dir: Path, known: KnownFiles, changed: Iterable[str], written: Mapping[str, str] | None
+) -> Sources | None:
     """Only the ``changed`` paths looked at again; the other files keep their recorded stat and digest.
 
     None when the hint cannot be complete (nothing recorded, or a folder among the changes).
@@ -255,7 +265,7 @@ def _rescan(site_dir: Path, known: KnownFiles, changed: Iterable[str]) -> Source
         found.pop(rel, None)
         if stat is not None and rel.endswith(".md") and S_ISREG(stat.st_mode):
             found[rel] = FileStat.of(stat)
-    return hash_files(root, sorted(found.items()), known, time.time_ns())
+    return hash_files(root, sorted(found.items()), known, time.time_ns(), written=written)
 
 
 def hash_files(
@@ -265,9 +275,10 @@ def hash_files(
     scanned_ns: int,
     *,
     unreadable_ok: bool = False,
+    written: Mapping[str, str] | None = None,
 ) -> Sources:
     """The digest of each file ``found`` under ``root`` (taken ``scanned_ns``), reading only those whose stat
-    differs from ``known`` or was too recent to trust when recorded.
+    differs from ``known`` or was too recent to trust when recorded, and are not among those ``written``.
 
     With ``unreadable_ok`` a file that cannot be read (a dangling link) gets an empty
     digest instead of an error: its stat still says when that changes.
@@ -276,11 +287,16 @@ def hash_files(
     files = []
     reused = 0
     lookup = known.files.get
+    as_written = (written or {}).get
     for rel, stat in found:
         previous = lookup(rel)
         if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
-            files.append(_as_source((rel, root, previous[4], stat, None, False)))
+            files.append(_as_source((rel, root, previous[4], stat, None, False, False)))
             reused += 1
+            continue
+        digest = as_written(rel)
+        if digest is not None:
+            files.append(_as_source((rel, root, digest, stat, None, False, True)))
             continue
         try:
             with open(os.path.join(root, rel), "rb") as handle:
@@ -303,9 +319,14 @@ def parse_file(raw: bytes, root: Path, rel: str) -> Entry:
 
 
 def unsettled(sources: Sources) -> list[int]:
-    """Which of ``sources`` were read in this build but too recently changed to trust their stat (RACY_NS)."""
+    """Which of ``sources`` were read in this build but too recently changed to trust their stat (RACY_NS),
+    or taken as the import wrote them without being read."""
     recent = sources.scanned_ns - RACY_NS
-    return [index for index, source in enumerate(sources.files) if source.fresh and source.stat.ctime_ns >= recent]
+    return [
+        index
+        for index, source in enumerate(sources.files)
+        if (source.fresh and source.stat.ctime_ns >= recent) or source.written
+    ]
 
 
 def settle(sources: Sources, pending: Sequence[int]) -> Sources | None:

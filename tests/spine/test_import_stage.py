@@ -15,6 +15,7 @@ import sitegen.parallel
 from sitegen import content, fingerprint, incremental
 from sitegen.build import build
 from sitegen.cache import BuildCache
+from sitegen.content import read_entry_files
 from sitegen.progress import Progress
 from tests.conftest import copy_bundled_site
 from tests.spine.helpers import snapshot
@@ -176,3 +177,65 @@ def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlast
         recorded = cache.import_files()
     assert len(recorded.files) == inputs_read
     assert recorded.scanned_ns > asked_ns[-1], "the stats recorded are those taken as the build ended"
+
+
+def _fresh_import(tmp_path: Path) -> Path:
+    """The bundled archive with its entries gone, so the next build imports every dump."""
+    site = copy_bundled_site(tmp_path / "site")
+    shutil.rmtree(site / "content" / "entries")
+    (site / "content" / ".import-state.json").unlink(missing_ok=True)
+    return site
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
+def test_the_scan_takes_what_the_import_wrote_and_settle_reads_it_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """A build that imports does not read back the files it just wrote (a cold 50k build spent over a second
+    on it); it reads them when it ends, off the critical path, and only then records them."""
+    if forked:
+        monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
+        monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    monkeypatch.setattr(content, "RACY_NS", -(10**12))  # stats are trusted however recent
+    real_read = sitegen.build.read_entry_files
+    scans: list[content.Sources] = []
+
+    def scan(*args: Any) -> content.Sources:
+        scans.append(real_read(*args))
+        return scans[-1]
+
+    monkeypatch.setattr(sitegen.build, "read_entry_files", scan)
+    site = _fresh_import(tmp_path)
+    build(site)
+    (sources,) = scans
+    assert len(sources.files) > 20
+    assert all(source.written and source.raw is None for source in sources.files), "none was read back"
+    with BuildCache.open(site, site / "public", Progress(quiet=True)) as cache:
+        recorded = cache.known_files()
+    on_disk = read_entry_files(site)  # read afresh: what each file's digest really is
+    assert recorded.files == {source.rel: (*source.stat, source.digest) for source in on_disk.files}
+
+
+def test_a_file_changed_after_the_import_wrote_it_is_never_recorded_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone edits an entry between the import writing it and the build's scan; the build ends before its
+    stats can be trusted (settle gives up). The next build must read that file, not trust the import's digest."""
+    monkeypatch.setattr(content, "RACY_NS", -(10**12))  # the next build trusts every recorded stat
+    monkeypatch.setattr(sitegen.build, "settle_all", lambda batches: [None for _batch in batches])
+    real = sitegen.importer.import_dumps
+    site = _fresh_import(tmp_path)
+    edited = site / "content" / "entries" / "2014" / "01" / "09"
+
+    def import_then_edit(site_dir: Path, *args: object, **kwargs: object) -> object:
+        report = real(site_dir, *args, **kwargs)  # type: ignore[arg-type]
+        entry = sorted(edited.glob("*.md"))[1]
+        entry.write_text(entry.read_text(encoding="utf-8") + "\nAdded after the import wrote it.\n", "utf-8")
+        return report
+
+    monkeypatch.setattr(sitegen.importer, "import_dumps", import_then_edit)
+    build(site)
+    monkeypatch.setattr(sitegen.importer, "import_dumps", real)
+    build(site)
+    day = (site / "public" / "2014" / "01" / "09" / "index.html").read_text(encoding="utf-8")
+    assert "Added after the import wrote it." in day
