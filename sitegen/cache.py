@@ -387,17 +387,17 @@ class BuildCache:
             return  # every file was as recorded and none was read: nothing new was learnt
         # A file not read is as ``known`` has it (that is why it was not read): the new record is
         # the old one with the files read put in and the files gone taken out.
-        read = [source for source in sources.files if source.fresh]
+        read = [source for source in sources.files if source.fresh or source.written]
         added = sum(1 for source in read if source.rel not in known.files)
         gone: set[str] = set()
-        # A file taken as an import wrote it was not read: its digest is no fact until settle reads it,
-        # so it is left out (and an older record of it dropped), as if it were gone.
-        if len(known.files) + added != len(sources.files) or any(source.written for source in sources.files):
-            gone = known.files.keys() - {source.rel for source in sources.files if not source.written}
+        if len(known.files) + added != len(sources.files):
+            gone = known.files.keys() - {source.rel for source in sources.files}
         files = dict(known.files)
         for rel in gone:
             del files[rel]
-        files.update((source.rel, (*source.stat, source.digest)) for source in read)
+        # A file taken as an import wrote it was not read: its digest is no fact until settle reads it.
+        # It is recorded without one (it exists, so a watcher's rescan keeps it, but it is read again).
+        files.update((source.rel, (*source.stat, "" if source.written else source.digest)) for source in read)
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.
         changed = {_folder(source.rel) for source in read} | {_folder(rel) for rel in gone}
         rows: dict[str, dict[str, KnownFile]] = {folder: {} for folder in changed}

@@ -138,8 +138,9 @@ KnownFile = tuple[int, int, int, int, str]
 class KnownFiles:
     """The last build's stat and digest per entry file, so an unchanged file need not be read."""
 
-    #: rel → (size, mtime_ns, ctime_ns, inode when hashed, sha256 of the bytes): plain tuples, as
-    #: the cache stores them, because building 50k objects per rebuild is a cost of its own.
+    #: rel → (size, mtime_ns, ctime_ns, inode when hashed, sha256 of the bytes, or "" when they were
+    #: not read): plain tuples, as the cache stores them, because building 50k objects per rebuild
+    #: is a cost of its own.
     files: Mapping[str, KnownFile]
     #: When the last build took those stats (``time.time_ns()``, before scanning).
     scanned_ns: int
@@ -171,7 +172,7 @@ class SourceFile(NamedTuple):
     #: The digest was taken from the bytes in this build (not the last build's record of them).
     fresh: bool = False
     #: The digest is of the bytes this build's import wrote, not read back: not a fact about the file
-    #: (it may have changed since) until ``settle`` reads it, so it is never recorded as one.
+    #: (it may have changed since) until ``settle`` reads it, so it is recorded without it.
     written: bool = False
 
     @property
@@ -290,7 +291,8 @@ def hash_files(
     as_written = (written or {}).get
     for rel, stat in found:
         previous = lookup(rel)
-        if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before:
+        # A record without a digest (see ``SourceFile.written``) only says the file exists.
+        if previous is not None and previous[:4] == stat and stat.ctime_ns < trusted_before and previous[4]:
             files.append(_as_source((rel, root, previous[4], stat, None, False, False)))
             reused += 1
             continue
