@@ -176,7 +176,7 @@ def render_changed(
         if staging.tree:
             same = False  # the output folder does not exist yet
         elif record is not None:
-            same = record.sha == sha and on_disk(out_dir, job.path, record)
+            same = record.sha == sha and job.path not in absent  # ``absent`` has stat'ed every recorded file
         else:  # no record (a first build into an existing folder, a discarded cache): what is on disk may match
             same = same_on_disk(out_dir, job.path, data)
         if not same:

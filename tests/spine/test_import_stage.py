@@ -119,15 +119,20 @@ def test_a_dangling_link_among_the_dumps_does_not_break_the_check(site: Path, im
     assert import_calls == []
 
 
+def _fresh_import(target: Path) -> Path:
+    """The bundled archive under ``target`` with its entries gone, so the next build imports every dump."""
+    site = copy_bundled_site(target)
+    shutil.rmtree(site / "content" / "entries")
+    (site / "content" / ".import-state.json").unlink(missing_ok=True)
+    return site
+
+
 def test_a_build_that_imports_does_not_parse_what_the_import_wrote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The importer reads every file back for its conservation check; the build takes those parses
     (a cold archive-scale build saves seconds), and its pages are what parsing the files gives."""
-    handed, parsing = copy_bundled_site(tmp_path / "handed"), copy_bundled_site(tmp_path / "parsing")
-    for site in (handed, parsing):
-        shutil.rmtree(site / "content" / "entries")
-        (site / "content" / ".import-state.json").unlink(missing_ok=True)
+    handed, parsing = _fresh_import(tmp_path / "handed"), _fresh_import(tmp_path / "parsing")
     sitegen.importer.import_dumps(parsing, echo=lambda line: None)
     build(parsing, run_import=False)  # parses every file the import wrote
     parsed: list[str] = []
@@ -179,14 +184,6 @@ def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlast
     assert recorded.scanned_ns > asked_ns[-1], "the stats recorded are those taken as the build ended"
 
 
-def _fresh_import(tmp_path: Path) -> Path:
-    """The bundled archive with its entries gone, so the next build imports every dump."""
-    site = copy_bundled_site(tmp_path / "site")
-    shutil.rmtree(site / "content" / "entries")
-    (site / "content" / ".import-state.json").unlink(missing_ok=True)
-    return site
-
-
 @pytest.mark.parametrize("forked", [False, True], ids=["in-process", "forked"])
 def test_the_scan_takes_what_the_import_wrote_and_settle_reads_it_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool
@@ -205,7 +202,7 @@ def test_the_scan_takes_what_the_import_wrote_and_settle_reads_it_back(
         return scans[-1]
 
     monkeypatch.setattr(sitegen.build, "read_entry_files", scan)
-    site = _fresh_import(tmp_path)
+    site = _fresh_import(tmp_path / "site")
     build(site)
     (sources,) = scans
     assert len(sources.files) > 20
@@ -224,7 +221,7 @@ def test_a_file_changed_after_the_import_wrote_it_is_never_recorded_as_written(
     monkeypatch.setattr(content, "RACY_NS", -(10**12))  # the next build trusts every recorded stat
     monkeypatch.setattr(sitegen.build, "settle_all", lambda batches: [None for _batch in batches])
     real = sitegen.importer.import_dumps
-    site = _fresh_import(tmp_path)
+    site = _fresh_import(tmp_path / "site")
     edited = site / "content" / "entries" / "2014" / "01" / "09"
 
     def import_then_edit(site_dir: Path, *args: object, **kwargs: object) -> object:
