@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, Sources, load_content, read_entry_files, settle, unsettled
+from sitegen.content import ENTRIES_DIR, Reread, Sources, load_content, read_entry_files, reread, settled, unsettled
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.model import Entry
@@ -93,9 +93,19 @@ def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> tuple
     return report.parsed, inputs
 
 
-def settle_all(batches: Sequence[tuple[Sources, Sequence[int]]]) -> list[Sources | None]:
-    """``settle`` for each batch (the entry files, the importer's dumps), in one background process."""
-    return [settle(sources, pending) for sources, pending in batches]
+def reread_all(batches: Sequence[tuple[Sources, Sequence[int]]]) -> list[Reread | None]:
+    """``reread`` for each batch (the entry files, the importer's dumps), in one background process."""
+    return [reread(sources, pending) for sources, pending in batches]
+
+
+def settle_all(
+    batches: Sequence[tuple[Sources, Sequence[int]]], found: Sequence[Reread | None]
+) -> list[Sources | None]:
+    """Each batch with what ``reread_all`` found put in (None where it gave up)."""
+    return [
+        None if facts is None else settled(sources, pending, facts)
+        for (sources, pending), facts in zip(batches, found, strict=True)
+    ]
 
 
 def check_outputs(cache: BuildCache, out_dir: Path) -> tuple[int, frozenset[str]]:
@@ -153,7 +163,7 @@ def build(
         # Which outputs are gone is asked of the cache and the disk while the entries are scanned (two cores,
         # not one), unless a file watcher said which entries changed: then there is no scan to overlap.
         with parallel.background(check_outputs, cache, out_dir, fork=entries_changed is None) as outputs_check:
-            # What the import just wrote is taken as it wrote it; settle reads it back at the end, off this path.
+            # What the import just wrote is taken as it wrote it; ``reread`` reads it at the end, off this path.
             as_imported = {entry.path: digest for digest, entry in imported.items()}
             sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed, as_imported)
             cache.record_files(sources, known_files)
@@ -204,11 +214,11 @@ def build(
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
         meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
-        # Files an import wrote (and the dumps it read) moments ago are read again (see settle) on the other
+        # Files an import wrote (and the dumps it read) moments ago are read again (see ``reread``) on the other
         # core while the cache is saved, so the next build can trust their stats instead of reading them.
         batches = [(sources, unsettled(sources)), *([(dumps, unsettled(dumps))] if dumps else [])]
         pending = sum(len(indices) for _sources, indices in batches)
-        with parallel.background(settle_all, batches, fork=pending >= parallel.PARALLEL_MIN) as settling:
+        with parallel.background(reread_all, batches, fork=pending >= parallel.PARALLEL_MIN) as rereading:
             cache.save(
                 entries=content.entries,
                 known=known,
@@ -220,9 +230,10 @@ def build(
                 previous_groups=previous_groups,
                 meta=meta,
             )
-            settled, *settled_dumps = settling()
-        if settled is not None:
-            cache.record_files(settled, known_files)
+            found = rereading()
+        settled_files, *settled_dumps = settle_all(batches, found)
+        if settled_files is not None:
+            cache.record_files(settled_files, known_files)
         if settled_dumps and settled_dumps[0] is not None:
             cache.record_import_files(settled_dumps[0], cache.import_files())
         if memo is not None:

@@ -395,7 +395,7 @@ class BuildCache:
         files = dict(known.files)
         for rel in gone:
             del files[rel]
-        # A file taken as an import wrote it was not read: its digest is no fact until settle reads it.
+        # A file taken as an import wrote it was not read: its digest is no fact until it is read again (``reread``).
         # It is recorded without one (it exists, so a watcher's rescan keeps it, but it is read again).
         files.update((source.rel, (*source.stat, "" if source.written else source.digest)) for source in read)
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.

@@ -159,7 +159,7 @@ def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlast
     if forked:
         monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
         monkeypatch.setenv("SITEGEN_WORKERS", "2")
-    real_unsettled, real_settle_all = sitegen.build.unsettled, sitegen.build.settle_all
+    real_unsettled, real_reread_all = sitegen.build.unsettled, sitegen.build.reread_all
     pending: list[int] = []
     asked_ns: list[int] = []
 
@@ -170,10 +170,10 @@ def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlast
 
     def outlast_the_window(batches: Any) -> Any:
         monkeypatch.setattr(content, "RACY_NS", -(10**12))  # ... and at its end, as they are read again, none is
-        return real_settle_all(batches)
+        return real_reread_all(batches)
 
     monkeypatch.setattr(sitegen.build, "unsettled", count)
-    monkeypatch.setattr(sitegen.build, "settle_all", outlast_the_window)
+    monkeypatch.setattr(sitegen.build, "reread_all", outlast_the_window)
     site = copy_bundled_site(tmp_path / "site")
     build(site)
     inputs_read = len(list((site / "content" / "raw").iterdir())) + 1  # the dumps, their manifest and topics.toml
@@ -219,7 +219,7 @@ def test_a_file_changed_after_the_import_wrote_it_is_never_recorded_as_written(
     """Someone edits an entry between the import writing it and the build's scan; the build ends before its
     stats can be trusted (settle gives up). The next build must read that file, not trust the import's digest."""
     monkeypatch.setattr(content, "RACY_NS", -(10**12))  # the next build trusts every recorded stat
-    monkeypatch.setattr(sitegen.build, "settle_all", lambda batches: [None for _batch in batches])
+    monkeypatch.setattr(sitegen.build, "reread_all", lambda batches: [None for _batch in batches])
     real = sitegen.importer.import_dumps
     site = _fresh_import(tmp_path / "site")
     edited = site / "content" / "entries" / "2014" / "01" / "09"
@@ -249,7 +249,7 @@ def test_files_the_import_wrote_stay_in_the_record_when_settle_gives_up(
     wrote that the record left out (its digest not yet read back) would drop out of the site at the next edit."""
     memo = Memo()
     build(site, memo=memo)  # as the dev server's first build
-    monkeypatch.setattr(sitegen.build, "settle_all", lambda batches: [None for _batch in batches])
+    monkeypatch.setattr(sitegen.build, "reread_all", lambda batches: [None for _batch in batches])
     dump = site / "content" / "raw" / "004_8a105af085d0ff03.txt"
     text = dump.read_text(encoding="utf-8")
     lead_end = text.index("\n\n", text.index("Wednesday"))
