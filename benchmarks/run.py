@@ -18,6 +18,12 @@ config_edit        site.toml's description changed (every page's <head>)
 new_day            the next day's dump and its dumps.toml block added
 =================  ==========================================================
 
+The quick rows (no-op, one-entry edit, no-op again) are timed ``--samples``
+times each (each edit on another entry) and report the median: a single
+half-second build on a shared machine can take half as long again one minute
+as the next. Hugo's full rebuild, which they are compared with, is timed as
+many times.
+
 Each row records wall time, the child's peak RSS (``os.wait4`` rusage, so
 no ``/usr/bin/time`` is needed), exit status, and for failures the tail of
 the output; a failed row does not stop the run.  After the cold row it counts
@@ -81,6 +87,8 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("new_day", "new day's dump"),
     ("noop_again", "no-op again"),
 )
+#: Rows quick enough to time ``--samples`` times in each run (the median is reported).
+SAMPLED_ROWS = frozenset({"noop", "entry_edit", "noop_again"})
 
 
 @dataclass
@@ -175,6 +183,8 @@ class Row:
     ratio_vs_hugo: float | None = None
     #: Every repetition's wall time (``--repeat``); ``wall_s`` is their median.
     walls: list[float] = field(default_factory=list)
+    #: Within one run, each timing of a quick row (``--samples``); ``wall_s`` is their median.
+    samples: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -192,7 +202,9 @@ class HugoResult:
     status: str = "skipped"
     note: str = ""
     cold_runs: list[float] = field(default_factory=list)
+    #: Per run, the median of that run's full rebuilds (``full_samples``).
     full_runs: list[float] = field(default_factory=list)
+    full_samples: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -223,12 +235,15 @@ def _entry_files(site: Path) -> list[Path]:
     return sorted((site / "content" / "entries").rglob("*.md"))
 
 
-def edit_one_entry(site: Path) -> str:
-    """Append a sentence to the body of the middle entry file: a typical typo fix by an editor."""
+def edit_one_entry(site: Path, sample: int = 0) -> str:
+    """Append a sentence to the body of an entry file: a typical typo fix by an editor.
+
+    The first sample edits the middle file; each further one a file a seventh of the archive on.
+    """
     files = _entry_files(site)
     if not files:
         raise RuntimeError("no entry files under content/entries (did the cold import fail?)")
-    target = files[len(files) // 2]
+    target = files[(len(files) // 2 + sample * (len(files) // 7 + 1)) % len(files)]
     text = target.read_text(encoding="utf-8")
     target.write_text(text.rstrip("\n") + "\n\nCorrection: an earlier version of this entry misspelled a name.\n")
     return str(target.relative_to(site))
@@ -260,6 +275,19 @@ def edit_config(site: Path) -> str:
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return "site.toml"
+
+
+def prepare_row(name: str, site: Path, seed: int, sample: int) -> str:
+    """Change the site as the row ``name`` says (its ``sample``-th time); the note for the row."""
+    if name == "entry_edit":
+        return edit_one_entry(site, sample)
+    if name == "template_edit":
+        return edit_template(site)
+    if name == "config_edit":
+        return edit_config(site)
+    if name == "new_day":
+        return str(generate.append_day(site, seed).relative_to(site))
+    return ""
 
 
 # ---------------------------------------------------------------------------
@@ -336,8 +364,9 @@ def run_hugo(
     entries_dir: Path,
     source: str,
     timeout: float,
+    samples: int = 1,
 ) -> HugoResult:
-    """Convert ``entries_dir`` to a Hugo site and build it twice: a first build and a repeat."""
+    """Convert ``entries_dir`` to a Hugo site and build it: a first build, then ``samples`` full rebuilds."""
     result = HugoResult(entries_source=source)
     binary = hugo_site.find_hugo()
     if binary is None:
@@ -349,7 +378,7 @@ def run_hugo(
     result.pages_converted, result.convert_s = stats.pages, round(stats.seconds, 3)
     env = dict(os.environ, HUGO_CACHEDIR=str(work / "hugo-cache"))
     runs = []
-    for attempt in ("cold", "full"):
+    for attempt in ["cold", *(f"full{n}" if n else "full" for n in range(max(1, samples)))]:
         dest = work / f"hugo-public-{attempt}"
         measured = run_measured(
             hugo_site.hugo_command(binary, hugo_dir, dest),
@@ -363,8 +392,10 @@ def run_hugo(
             return result
         runs.append(measured)
     result.cold_s, result.cold_rss_mb = runs[0].wall_s, runs[0].peak_rss_mb
-    result.full_s, result.full_rss_mb = runs[1].wall_s, runs[1].peak_rss_mb
-    result.cold_runs, result.full_runs = [runs[0].wall_s], [runs[1].wall_s]
+    result.full_s = _median([run.wall_s for run in runs[1:]])
+    result.full_rss_mb = max(run.peak_rss_mb for run in runs[1:])
+    result.cold_runs, result.full_runs = [runs[0].wall_s], [result.full_s or 0.0]
+    result.full_samples = [run.wall_s for run in runs[1:]]
     result.output = count_output(work / "hugo-public-full")
     result.pages_per_s = round(result.output.html / runs[0].wall_s, 1) if runs[0].wall_s else None
     result.status = "ok"
@@ -383,6 +414,8 @@ class Options:
     repeat: int
     imported: bool
     source: Source
+    #: Timings per quick row (and of Hugo's full rebuild) within one run.
+    samples: int = 1
     #: Work folders to remove when the run ends (not between sizes: see the module docstring).
     cleanup: list[Path] = field(default_factory=list)
 
@@ -417,6 +450,7 @@ def aggregate(runs: list[SizeResult]) -> SizeResult:
         samples = [run.rows[index] for run in runs]
         row = Row(template.name, template.label, note=template.note)
         row.walls = [s.wall_s for s in samples if s.status == "ok" and s.wall_s is not None]
+        row.samples = [value for s in samples for value in s.samples]
         rss = [s.peak_rss_mb for s in samples if s.peak_rss_mb is not None]
         row.peak_rss_mb = max(rss) if rss else None
         failed = [s for s in samples if s.status == "failed"]
@@ -438,6 +472,7 @@ def aggregate(runs: list[SizeResult]) -> SizeResult:
         hugo = replace(hugos[0])
         hugo.cold_runs = [h.cold_runs[0] for h in hugos]
         hugo.full_runs = [h.full_runs[0] for h in hugos]
+        hugo.full_samples = [sample for h in hugos for sample in h.full_samples]
         hugo.cold_s, hugo.full_s = _median(hugo.cold_runs), _median(hugo.full_runs)
         hugo.cold_rss_mb = max(h.cold_rss_mb or 0.0 for h in hugos)
         hugo.full_rss_mb = max(h.full_rss_mb or 0.0 for h in hugos)
@@ -464,23 +499,30 @@ def bench_once(entries: int, opts: Options, label: str, run_label: str = "") -> 
         command = [sys.executable, "-m", "sitegen", "build", "--site", str(site), "--quiet"]
         env = sitegen_env(opts.source)
         for row in result.rows:
-            try:
-                if row.name == "entry_edit":
-                    row.note = edit_one_entry(site)
-                elif row.name == "template_edit":
-                    row.note = edit_template(site)
-                elif row.name == "config_edit":
-                    row.note = edit_config(site)
-                elif row.name == "new_day":
-                    row.note = str(generate.append_day(site, seed).relative_to(site))
-            except (RuntimeError, OSError) as exc:
-                row.status, row.note = "skipped", str(exc)
+            measures: list[Measured] = []
+            notes: list[str] = []
+            for sample in range(opts.samples if row.name in SAMPLED_ROWS else 1):
+                try:
+                    notes.append(prepare_row(row.name, site, seed, sample))
+                except (RuntimeError, OSError) as exc:
+                    row.status, row.note = "skipped", str(exc)
+                    break
+                row.note = "; ".join(note for note in notes if note)
+                log = work / "logs" / f"{row.name}{f'-{sample}' if sample else ''}.log"
+                measures.append(run_measured(command, log, cwd=site, env=env, timeout=timeout))
+                if not measures[-1].ok:
+                    break
+            if not measures:
                 print_row(row)
                 continue
-            measured = run_measured(command, work / "logs" / f"{row.name}.log", cwd=site, env=env, timeout=timeout)
-            row.wall_s, row.peak_rss_mb, row.returncode = measured.wall_s, measured.peak_rss_mb, measured.returncode
-            row.status = "ok" if measured.ok else "failed"
-            row.error_tail = measured.tail
+            failed = next((m for m in measures if not m.ok), None)
+            row.samples = [m.wall_s for m in measures]
+            row.wall_s = _median(row.samples)
+            row.peak_rss_mb = max(m.peak_rss_mb for m in measures)
+            row.returncode = failed.returncode if failed else 0
+            row.status = "failed" if failed else "ok"
+            row.error_tail = failed.tail if failed else ""
+            measured = measures[0]
             if row.name == "cold":
                 result.entry_files = len(_entry_files(site))
                 result.output_after_cold = count_output(site / "public")
@@ -489,7 +531,7 @@ def bench_once(entries: int, opts: Options, label: str, run_label: str = "") -> 
                 if with_hugo:
                     # Hugo builds now, before any row of sitegen's frees files (see the module docstring).
                     result.hugo = run_hugo(
-                        work, site, *snapshot_entries(work, site, entries, seed, opts.imported), timeout
+                        work, site, *snapshot_entries(work, site, entries, seed, opts.imported), timeout, opts.samples
                     )
             print_row(row)
         result.output_after_all = count_output(site / "public")
@@ -551,7 +593,10 @@ def print_row(row: Row) -> None:
     wall = f"{row.wall_s:9.2f}" if row.wall_s is not None else f"{'-':>9}"
     rss = f"{row.peak_rss_mb:13.1f}" if row.peak_rss_mb is not None else f"{'-':>13}"
     status = row.status if row.returncode in (None, 0) else f"exit {row.returncode}"
-    print(f"{row.label:<22}{wall}{rss}  {status:<8}  {row.note}", flush=True)
+    spread, what = (row.walls, "runs") if len(row.walls) > 1 else (row.samples, "samples")
+    samples = f"median of {what} {', '.join(f'{value:.2f}' for value in spread)} s" if len(spread) > 1 else ""
+    note = "; ".join(part for part in (samples, row.note) if part)
+    print(f"{row.label:<22}{wall}{rss}  {status:<8}  {note}", flush=True)
     if row.error_tail:
         shown = row.error_tail.split("\n")[-SHOWN_LINES:]  # the JSON keeps TAIL_LINES
         print("    " + "\n    ".join(shown), flush=True)
@@ -569,10 +614,12 @@ def print_footer(result: SizeResult) -> None:
     if hugo.status != "ok":
         print(f"hugo: {hugo.note or hugo.status}", flush=True)
         return
+    spread = "; median of " + ", ".join(f"{value:.2f}" for value in hugo.full_samples)
+    full = f"{hugo.full_s:.2f} s ({hugo.full_rss_mb:.0f} MB{spread if len(hugo.full_samples) > 1 else ''})"
     print(
         f"hugo {hugo.version} ({hugo.pages_converted:,} pages from {hugo.entries_source}): "
         f"first build {hugo.cold_s:.2f} s "
-        f"({hugo.cold_rss_mb:.0f} MB), full rebuild {hugo.full_s:.2f} s ({hugo.full_rss_mb:.0f} MB); "
+        f"({hugo.cold_rss_mb:.0f} MB), full rebuild {full}; "
         f"{hugo.output.files:,} files ({hugo.output.html:,} .html), {_mb(hugo.output.bytes)}; "
         f"{hugo.pages_per_s:,.0f} pages/s",
         flush=True,
@@ -650,6 +697,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds before a single build is killed")
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo comparison even if Hugo is installed")
     parser.add_argument("--repeat", type=int, default=1, help="fresh runs per size; rows report the median")
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=3,
+        help="timings of each quick row (no-op, edit) and of Hugo's full rebuild per run; the median is reported",
+    )
     parser.add_argument("--tmp", type=Path, help="make work folders here (e.g. /dev/shm to take the disk out)")
     parser.add_argument(
         "--imported",
@@ -675,7 +728,17 @@ def main(argv: list[str] | None = None) -> int:
     source = snapshot_source(src_dir)
     dirty = " plus uncommitted changes" if source.dirty else ""
     print(f"sitegen code: snapshot of {source.commit or 'an unknown commit'}{dirty} ({source.digest[:12]})")
-    opts = Options(args.seed, args.keep, args.timeout, with_hugo, args.tmp, max(1, args.repeat), args.imported, source)
+    opts = Options(
+        args.seed,
+        args.keep,
+        args.timeout,
+        with_hugo,
+        args.tmp,
+        max(1, args.repeat),
+        args.imported,
+        source,
+        samples=max(1, args.samples),
+    )
     results: list[SizeResult] = []
     try:
         for size in args.sizes:
