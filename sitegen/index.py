@@ -209,6 +209,7 @@ def patch_entries(archive: Archive, edited: Mapping[str, Entry]) -> Archive | No
         if any(id(month) in months for month in year.months)
     }
     tags = {tag for entry in olds.values() for tag in entry.tags}
+    # ``topic_days`` stands as it is: an edit that passes ``_PLACE`` keeps every entry on its day.
     topic_entries = {slug: sub(items) if slug in tags else items for slug, items in archive.topic_entries.items()}
     return replace(
         archive,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen.config import SiteConfig
 from sitegen.index import Archive, Day
@@ -106,16 +106,19 @@ def _day_deps(day: Day | None) -> str:
     return f"{day.date}" if day else "-"
 
 
-def _pages_of(items: tuple[Entry, ...], size: int) -> list[tuple[Entry, ...]]:
+T = TypeVar("T")
+
+
+def _pages_of(items: tuple[T, ...], size: int) -> list[tuple[T, ...]]:
     return [items[start : start + size] for start in range(0, len(items), size)] or [()]
 
 
 def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: str) -> Iterator[Page]:
     """A topic's pages and feed; ``activity`` because every page of a topic may chart the whole topic."""
     entries, digests = archive.topic_entries[topic.slug], archive.topic_digests[topic.slug]
-    size = config.page_size
-    chunks = _pages_of(entries, size)
-    for number, chunk in enumerate(chunks, start=1):
+    chunks = _pages_of(entries, config.page_size)
+    digest_chunks = _pages_of(digests, config.page_size)
+    for number, (chunk, chunk_digests) in enumerate(zip(chunks, digest_chunks, strict=True), start=1):
         base = f"topics/{topic.slug}/"
         path = base if number == 1 else f"{base}page/{number}/"
         context = {
@@ -126,7 +129,7 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: s
             "total": len(entries),
             "page_url": path,
         }
-        deps = f"{number}/{len(chunks)}|{activity}|{','.join(digests[(number - 1) * size : number * size])}"
+        deps = f"{number}/{len(chunks)}|{activity}|{','.join(chunk_digests)}"
         yield Page(f"{path}index.html", "html", "topic.html", context, deps)
     feed_items = entries[: config.feed_length]
     yield Page(
