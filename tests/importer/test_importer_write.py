@@ -85,3 +85,26 @@ def test_a_dry_run_sweeps_nothing(seed_site: Path) -> None:
     (folder / ".01-tuesday-summary.md.4242.tmp").write_text("half")
     import_dumps(seed_site, echo=quiet, dry_run=True)
     assert [p.name for p in folder.iterdir()] == [".01-tuesday-summary.md.4242.tmp"]
+
+
+def test_a_large_batch_starts_flushing_before_its_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushed: list[int] = []
+
+    def syncfs(fd: int) -> int:
+        flushed.append(fd)
+        return 0
+
+    monkeypatch.setattr(write, "_syncfs", lambda: syncfs)
+    monkeypatch.setattr(write, "FLUSH_AHEAD_FILES", 2)
+    batch = write.FileBatch()
+    items = [(tmp_path / "a" / f"{n:02d}-x.md", f"file {n}".encode()) for n in range(5)]
+    for path, data in items:
+        batch.add(path, data)
+    assert batch._flushing is not None
+    batch._flushing.join()
+    assert flushed, "no flush was started while files were being added"
+    assert not any(path.exists() for path, _ in items), "nothing is in place before the commit"
+    before = len(flushed)
+    batch.commit()
+    assert len(flushed) > before, "the commit flushes again itself"
+    assert [path.read_bytes() for path, _ in items] == [data for _, data in items]
