@@ -8,8 +8,8 @@ Each stage is one function in its own module; nothing happens behind this list.
 from __future__ import annotations
 
 import fcntl
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,6 +93,17 @@ def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> tuple
     return report.parsed, inputs
 
 
+def render_ahead(imported: Mapping[str, Entry], aside: ExitStack) -> Callable[[], Mapping[str, str]] | None:
+    """A big import's body HTML, made on the other core while this one scans, loads and plans (a serial
+    stretch) rather than at the start of render; None for a small import. ``aside`` stops it if unused.
+    """
+    if len(imported) < parallel.PARALLEL_MIN:
+        return None
+    from sitegen.incremental import render_bodies
+
+    return aside.enter_context(parallel.background(render_bodies, list(imported.values())))
+
+
 def reread_all(batches: Sequence[tuple[Sources, Sequence[int]]]) -> list[Reread | None]:
     """``reread`` for each batch (the entry files, the importer's dumps), in one background process."""
     return [reread(sources, pending) for sources, pending in batches]
@@ -156,10 +167,11 @@ def build(
     progress = progress or Progress(quiet=True)
     out_dir = out_dir if out_dir is not None else site_dir / "public"
     config = load_config(site_dir, base_url)
-    with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress, memo) as cache:
+    with build_lock(site_dir), BuildCache.open(site_dir, out_dir, progress, memo) as cache, ExitStack() as aside:
         if recover(out_dir):
             progress.warn(f"rolled back an interrupted build in {out_dir}")
         imported, dumps = import_stage(site_dir, cache, progress) if run_import else ({}, None)
+        bodies = render_ahead(imported, aside)
         # Which outputs are gone is asked of the cache and the disk while the entries are scanned (two cores,
         # not one), unless a file watcher said which entries changed: then there is no scan to overlap.
         with parallel.background(check_outputs, cache, out_dir, fork=entries_changed is None) as outputs_check:
@@ -196,7 +208,7 @@ def build(
         content = load_content(sources.files, topics, parse=cached_parser(parsed))
         archive = build_index(content)
         check_tags(site_dir, archive, strict, progress)
-        planned, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache)
+        planned, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache, bodies)
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         staging = Staging.begin(out_dir)
         try:

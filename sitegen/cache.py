@@ -31,6 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -100,10 +101,13 @@ _DATE = _FIELDS.index("date")
 _NAMES = (*_FIELDS, *_DERIVED)
 
 
+#: All of an entry's stored values in one C call (a first build packs 50k entries).
+_values = attrgetter(*_NAMES)
+
+
 def _pack(entry: Entry) -> tuple[Any, ...]:
-    values = [getattr(entry, name) for name in _NAMES]
-    values[_DATE] = entry.date.toordinal()
-    return tuple(values)
+    values = _values(entry)
+    return (*values[:_DATE], entry.date.toordinal(), *values[_DATE + 1 :])
 
 
 def _unpack(values: tuple[Any, ...]) -> Entry:

@@ -14,6 +14,7 @@ import hashlib
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sitegen import parallel
 from sitegen.cache import BuildCache, GroupRecord, OutputRecord
@@ -76,8 +77,11 @@ class EntryHtml:
     before pages are forked out to workers; small ones look up lazily.
     """
 
-    def __init__(self, cache: BuildCache) -> None:
+    def __init__(self, cache: BuildCache, ahead: Callable[[], Mapping[str, str]] | None = None) -> None:
         self.cache = cache
+        #: Body HTML by digest rendered ahead of the build's render stage (see ``render_bodies``), asked for
+        #: only by ``prefetch``.
+        self.ahead = ahead
         # Markdown settings and the libraries that apply them: an upgrade renders bodies afresh.
         self.prefix = markdown_key() + ":"
         self.known: dict[str, str] = {}
@@ -98,6 +102,10 @@ class EntryHtml:
 
     def prefetch(self, entries: Sequence[Entry], progress: Progress) -> None:
         self.known.update(self.cache.all_html())
+        if self.ahead is not None:
+            for digest, html in self.ahead().items():
+                if self.prefix + digest not in self.known:
+                    self.known[self.prefix + digest] = self.fresh[self.prefix + digest] = html
         missing = [entry for entry in entries if self.prefix + entry.digest not in self.known]
         if missing:
             from sitegen.markdown import render_markdown  # loaded only when a body is not cached
@@ -106,6 +114,15 @@ class EntryHtml:
             for entry, html in zip(missing, bodies, strict=True):
                 self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
         progress.stage("markdown", f"{len(missing):,} rendered, {len(entries) - len(missing):,} cached")
+
+
+def render_bodies(entries: Sequence[Entry]) -> dict[str, str]:
+    """Each entry's body HTML by digest: a first import's, made on the other core while the build
+    scans, loads and plans on this one (that stretch is serial), rather than at the start of render.
+    """
+    from sitegen.markdown import render_markdown
+
+    return {entry.digest: render_markdown(entry.body) for entry in entries}
 
 
 @dataclass(frozen=True)
@@ -118,8 +135,9 @@ class RenderPlan:
     groups: dict[str, GroupRecord]
 
 
-@dataclass(frozen=True)
-class _Job:
+class _Job(NamedTuple):
+    """One output to look at: a page to render, or static bytes (a named tuple: 60k are made per first build)."""
+
     path: str
     key: str
     page: Page | None

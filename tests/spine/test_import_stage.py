@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 import sitegen.build
 import sitegen.importer
+import sitegen.markdown
 import sitegen.parallel
 from sitegen import content, fingerprint, incremental
 from sitegen.build import build
@@ -262,3 +264,52 @@ def test_files_the_import_wrote_stay_in_the_record_when_settle_gives_up(
     assert {path for path in snapshot(site / "public") if path.endswith(".html")} == pages
     day = (site / "public" / "2014" / "01" / "09" / "index.html").read_text(encoding="utf-8")
     assert "A sentence added by the archivist." in day
+
+
+def test_a_big_imports_bodies_are_rendered_in_the_background_as_they_would_be_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build renders the imported bodies on the other core while it scans and plans: the site and
+    the cached HTML come out as a build that renders them itself makes them, and the next build renders none."""
+    monkeypatch.setenv("SITEGEN_WORKERS", "1")
+    serial = copy_bundled_site(tmp_path / "serial")
+    shutil.rmtree(serial / "content" / "entries")  # a first import: every entry is written, and parsed, now
+    (serial / "content" / ".import-state.json").unlink()
+    build(serial)
+    monkeypatch.setenv("SITEGEN_WORKERS", "2")
+    monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
+    real_render_bodies = incremental.render_bodies
+    marks = tmp_path / "marks"
+    marks.mkdir()
+
+    def render_bodies(entries: Any) -> dict[str, str]:
+        (marks / str(os.getpid())).write_text(str(len(entries)))
+        return real_render_bodies(entries)
+
+    real_markdown = sitegen.markdown.render_markdown
+
+    def render_markdown(text: str) -> str:
+        (marks / f"markdown-{os.getpid()}").touch()
+        return real_markdown(text)
+
+    monkeypatch.setattr(incremental, "render_bodies", render_bodies)
+    monkeypatch.setattr(sitegen.markdown, "render_markdown", render_markdown)
+    forked = copy_bundled_site(tmp_path / "forked")
+    shutil.rmtree(forked / "content" / "entries")
+    (forked / "content" / ".import-state.json").unlink()
+    build(forked)
+    (mark,) = marks.glob("[0-9]*")
+    assert int(mark.name) != os.getpid(), "the bodies were not rendered in a background process"
+    assert [path.name for path in marks.glob("markdown-*")] == [f"markdown-{mark.name}"], "rendered elsewhere too"
+    entries = len(list((forked / "content" / "entries").rglob("*.md")))
+    assert int(mark.read_text()) == entries
+    assert snapshot(forked / "public") == snapshot(serial / "public")
+    with BuildCache.open(forked, forked / "public", Progress(quiet=True)) as cache:
+        assert len(cache.all_html()) == entries
+
+    def no_markdown(text: str) -> str:
+        raise AssertionError("a body was rendered again")
+
+    monkeypatch.setattr("sitegen.markdown.render_markdown", no_markdown)
+    (forked / "public" / "index.html").unlink()
+    build(forked)
