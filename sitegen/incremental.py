@@ -139,6 +139,7 @@ class _Job(NamedTuple):
     """One output to look at: a page to render, or static bytes (a named tuple: 60k are made per first build)."""
 
     path: str
+    #: The page's key; "" for a page the last build did not make, which is keyed as it is rendered.
     key: str
     page: Page | None
     data: bytes | None
@@ -175,7 +176,8 @@ def render_changed(
             continue
         pages = group.expand()
         groups[group.name] = (key, tuple(page.path for page in pages))
-        jobs += [_Job(page.path, page.key(fingerprint), page, None) for page in pages]
+        # A page the last build did not make has no key to compare: it is keyed where it is rendered, on all cores.
+        jobs += [_Job(page.path, page.key(fingerprint) if page.path in previous else "", page, None) for page in pages]
     kept = len(records)
     dirty: list[_Job] = []
     for job in jobs:
@@ -199,7 +201,8 @@ def render_changed(
             same = same_on_disk(out_dir, job.path, data)
         if not same:
             staging.write(job.path, data, made)
-        return job.path, OutputRecord(job.key, sha, len(data)), not same
+        key = job.key or job.page.key(fingerprint)  # type: ignore[union-attr]
+        return job.path, OutputRecord(key, sha, len(data)), not same
 
     if len(dirty) >= parallel.PARALLEL_MIN:
         html.prefetch(renderer.archive.entries, progress)  # before workers fork, so they share it
