@@ -73,8 +73,9 @@ def parse_new(
 class EntryHtml:
     """Rendered body HTML by entry, from memory, then the cache, then Markdown.
 
-    Large builds ``prefetch`` everything (rendering missing bodies on all cores)
-    before pages are forked out to workers; small ones look up lazily.
+    Large builds ``prefetch`` everything (taking the bodies a big import had
+    rendered ahead, and rendering any still missing on all cores) before pages
+    are forked out to workers; small ones look up lazily.
     """
 
     def __init__(self, cache: BuildCache, ahead: Callable[[], Mapping[str, str]] | None = None) -> None:
@@ -102,18 +103,19 @@ class EntryHtml:
 
     def prefetch(self, entries: Sequence[Entry], progress: Progress) -> None:
         self.known.update(self.cache.all_html())
+        uncached = [entry for entry in entries if self.prefix + entry.digest not in self.known]
         if self.ahead is not None:
             for digest, html in self.ahead().items():
                 if self.prefix + digest not in self.known:
                     self.known[self.prefix + digest] = self.fresh[self.prefix + digest] = html
-        missing = [entry for entry in entries if self.prefix + entry.digest not in self.known]
+        missing = [entry for entry in uncached if self.prefix + entry.digest not in self.known]
         if missing:
             from sitegen.markdown import render_markdown  # loaded only when a body is not cached
 
             bodies = parallel.map_items(render_markdown, [entry.body for entry in missing], progress, "markdown")
             for entry, html in zip(missing, bodies, strict=True):
                 self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
-        progress.stage("markdown", f"{len(missing):,} rendered, {len(entries) - len(missing):,} cached")
+        progress.stage("markdown", f"{len(uncached):,} rendered, {len(entries) - len(uncached):,} cached")
 
 
 def render_bodies(entries: Sequence[Entry]) -> dict[str, str]:

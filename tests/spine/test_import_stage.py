@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import time
@@ -297,12 +298,16 @@ def test_a_big_imports_bodies_are_rendered_in_the_background_as_they_would_be_in
     forked = copy_bundled_site(tmp_path / "forked")
     shutil.rmtree(forked / "content" / "entries")
     (forked / "content" / ".import-state.json").unlink()
-    build(forked)
+    said = io.StringIO()
+    progress = Progress(stream=said)
+    progress.live = True  # the stage lines a terminal shows
+    build(forked, progress=progress)
     (mark,) = marks.glob("[0-9]*")
     assert int(mark.name) != os.getpid(), "the bodies were not rendered in a background process"
     assert [path.name for path in marks.glob("markdown-*")] == [f"markdown-{mark.name}"], "rendered elsewhere too"
     entries = len(list((forked / "content" / "entries").rglob("*.md")))
     assert int(mark.read_text()) == entries
+    assert f"markdown {entries} rendered, 0 cached" in said.getvalue()
     assert snapshot(forked / "public") == snapshot(serial / "public")
     with BuildCache.open(forked, forked / "public", Progress(quiet=True)) as cache:
         assert len(cache.all_html()) == entries
