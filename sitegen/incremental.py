@@ -104,17 +104,16 @@ class EntryHtml:
     def prefetch(self, entries: Sequence[Entry], progress: Progress) -> None:
         self.known.update(self.cache.all_html())
         uncached = [entry for entry in entries if self.prefix + entry.digest not in self.known]
-        if self.ahead is not None:
-            for digest, html in self.ahead().items():
-                if self.prefix + digest not in self.known:
-                    self.known[self.prefix + digest] = self.fresh[self.prefix + digest] = html
-        missing = [entry for entry in uncached if self.prefix + entry.digest not in self.known]
+        rendered = dict(self.ahead()) if self.ahead is not None else {}  # by digest
+        missing = [entry for entry in uncached if entry.digest not in rendered]
         if missing:
             from sitegen.markdown import render_markdown  # loaded only when a body is not cached
 
             bodies = parallel.map_items(render_markdown, [entry.body for entry in missing], progress, "markdown")
-            for entry, html in zip(missing, bodies, strict=True):
-                self.known[self.prefix + entry.digest] = self.fresh[self.prefix + entry.digest] = html
+            rendered.update(zip((entry.digest for entry in missing), bodies, strict=True))
+        for digest, html in rendered.items():
+            if self.prefix + digest not in self.known:
+                self.known[self.prefix + digest] = self.fresh[self.prefix + digest] = html
         progress.stage("markdown", f"{len(uncached):,} rendered, {len(entries) - len(uncached):,} cached")
 
 

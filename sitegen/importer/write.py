@@ -91,15 +91,8 @@ def _flush_ahead(folder: str) -> None:
     """syncfs the filesystem ``folder`` is on, ignoring failure: only a head start on the flush the commit
     waits for, so that it finds little left to write (the commit's own flush is what guarantees durability).
     """
-    syncfs = _syncfs()
-    if syncfs is None:
-        return
     with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            syncfs(fd)
-        finally:
-            os.close(fd)
+        _flush_filesystems([folder])
 
 
 def _fsync_files(paths: Sequence[str], workers: int = 16) -> None:
