@@ -72,7 +72,8 @@ class Prepared:
     summary: DumpSummary
     plan: Plan
     note: str | None
-    #: The drafts as the build parses them (read back for the conservation check).
+    #: The drafts as the build parses them (read back for the conservation check), of the files that will be
+    #: on disk as drafted: not of those kept as an editor left them.
     parsed: tuple[Entry, ...] = ()
 
 
@@ -134,6 +135,9 @@ def _prepare(context: Context, job: Job, new_slugs: set[str]) -> Prepared:
     plan = plan_dump(context.entries_dir, spec.name, drafts, job.previous, owned, record, force=context.force)
     for rel, _why in plan.kept:
         new_slugs.add(Path(rel).stem.split("-", 1)[-1])
+    # Only what will be on disk as drafted: a kept file (edited or deleted by hand) is not what the build reads.
+    on_disk = {*plan.writes, *plan.unchanged}
+    parsed = tuple(entry for entry in parsed if entry.path in on_disk)
     summary = DumpSummary(
         spec.name,
         spec.date,

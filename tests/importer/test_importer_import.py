@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path, PurePosixPath
@@ -9,6 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from importer_helpers import FIXTURES, REPO, MakeSite, quiet, snapshot
 
+from sitegen.content import parse_file
 from sitegen.errors import SitegenError
 from sitegen.frontmatter import parse_entry
 from sitegen.importer import changed_dumps, dumps_changed, import_dumps, render
@@ -117,6 +119,27 @@ def test_a_deleted_entry_is_not_brought_back_without_force(seed_site: Path) -> N
     assert not gone.exists() and str(ENTRIES / "2014/01/09/02-insurgent-offensive-in-homs-province.md") in report.kept
     import_dumps(seed_site, force=True, echo=quiet)
     assert gone.exists()
+
+
+def test_the_parses_import_hands_the_build_are_of_the_files_on_disk(seed_site: Path) -> None:
+    """A build takes import's parses instead of reading the files: a kept file's draft is not what is there."""
+    import_dumps(seed_site, echo=quiet)
+    edited = seed_site / DAY8 / "12-2-swedish-journalists-freed.md"
+    edited.write_text(edited.read_text() + "\nAn editor's note.\n")
+    gone = seed_site / DAY9 / "02-insurgent-offensive-in-homs-province.md"
+    gone.unlink()
+    topics = seed_site / "content" / "topics.toml"
+    topics.write_text(topics.read_text() + '\n[sweden]\nname = "Sweden"\nkind = "place"\naliases = ["Swedish"]\n')
+    report = import_dumps(seed_site, echo=quiet)  # both dumps are read again: new topics
+    assert len(report.kept) == 2
+    root = seed_site / ENTRIES
+    on_disk = {path.relative_to(root).as_posix() for path in root.rglob("*.md")}
+    handed = {entry.path: (digest, entry) for digest, entry in report.parsed.items()}
+    assert set(handed) == on_disk - {edited.relative_to(root).as_posix()}
+    for rel, (digest, entry) in handed.items():
+        raw = (root / rel).read_bytes()
+        assert digest == hashlib.sha256(raw).hexdigest()
+        assert entry == parse_file(raw, root, rel)
 
 
 def test_a_changed_headline_replaces_its_file_and_keeps_edited_ones(seed_site: Path) -> None:
