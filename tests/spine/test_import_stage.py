@@ -318,3 +318,17 @@ def test_a_big_imports_bodies_are_rendered_in_the_background_as_they_would_be_in
     monkeypatch.setattr("sitegen.markdown.render_markdown", no_markdown)
     (forked / "public" / "index.html").unlink()
     build(forked)
+
+
+def test_a_hand_edit_made_before_a_build_that_imports_is_what_the_build_shows(
+    site: Path, import_calls: list[Path]
+) -> None:
+    """The import keeps the edited file; the build must render the file as edited, not the import's draft of it."""
+    edited = next((site / "content" / "entries" / "2014" / "01" / "09").glob("01-*.md"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nA correction by the editor.\n", encoding="utf-8")
+    topics = site / "content" / "topics.toml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")  # the import runs
+    build(site)
+    assert import_calls == [site]
+    day = (site / "public" / "2014" / "01" / "09" / "index.html").read_text(encoding="utf-8")
+    assert "A correction by the editor." in day
