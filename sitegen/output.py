@@ -24,7 +24,6 @@ atomic rename of the whole tree, so it needs no journal either.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import stat
@@ -172,6 +171,8 @@ def recover(out_dir: Path) -> bool:
     backup = _sibling(out_dir, "backup")
     rolled_back = False
     if journal_path.exists():
+        import json  # here and in ``commit``: a build with nothing to write never loads it
+
         journal = json.loads(journal_path.read_text(encoding="utf-8"))
         flat = journal.get("version", 1) != 1  # version 1 kept staged and old files under their own paths
         tree = not flat or journal.get("tree", False)  # so does a first build's staging
@@ -210,6 +211,8 @@ def _prune_empty_dirs(out_dir: Path, removed: Iterable[str]) -> None:
 
 def commit(staging: Staging, staged: Iterable[str], removed: Iterable[str]) -> None:
     """Move the staged files into the output folder and drop ``removed``, all or nothing."""
+    import json
+
     out_dir = staging.out_dir
     staged = sorted(safe_relpath(rel) for rel in staged)
     removed = [safe_relpath(rel) for rel in removed if (out_dir / rel).exists()]
