@@ -26,7 +26,9 @@ How the pieces fit:
   can briefly show is a *missing* file (renamed out before its successor is
   renamed in, or not written yet), so a request that finds nothing while a
   build runs waits for that build and looks again. A failed build commits
-  nothing, so the last good site stays online.
+  nothing, so the last good site stays online. ``sitegen.devfiles`` answers
+  requests; ``DevServer`` only tells it the site's path prefix and the pages
+  previewed ahead of a rebuild.
 * The reload client (``sitegen.reload``: ``/__sitegen/reload.js``, plus a
   server-sent event stream served by ``sitegen.devhttp``) is injected into
   HTML responses only, never written to disk, so ``sitegen build`` output
@@ -39,11 +41,8 @@ How the pieces fit:
 
 from __future__ import annotations
 
-import html
 import io
-import mimetypes
 import os
-import re
 import signal
 import socket
 import sys
@@ -56,18 +55,19 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from sitegen.build import BuildResult, build
 from sitegen.cache import Memo
 from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR, still_as_recorded
-from sitegen.devhttp import DevHandler, DevHTTPServer, Response
+from sitegen.devfiles import OutputFiles
+from sitegen.devhttp import DevHandler, DevHTTPServer
 from sitegen.errors import BuildFailed, Problem, SitegenError
 from sitegen.markdown import preload as preload_markdown
 from sitegen.preview import render_open_pages
 from sitegen.progress import Progress
-from sitegen.reload import SiteState, StateBoard, inject
+from sitegen.reload import SiteState, StateBoard
 from sitegen.watch import Watcher
 
 #: How long a request that found nothing waits for the build in progress before a 503 (bounded).
@@ -76,8 +76,6 @@ BUILD_WAIT = 300.0
 BEHIND = 5
 #: After serving a preview, the rebuild waits this long at most for a browser to fetch it.
 HEAD_START = 0.25
-#: A content-hashed asset name, ``style.1a2b3c4d5e.css`` (sitegen.assets.hashed_name).
-HASHED = re.compile(r"\.[0-9a-f]{10}\.[A-Za-z0-9]+$")
 
 
 class BuildGate:
@@ -117,13 +115,6 @@ class BuildRecord:
     previewed: float | None = None
 
 
-def content_type(name: str) -> str:
-    kind = mimetypes.guess_type(name)[0] or ("text/plain" if name.startswith("_") else "application/octet-stream")
-    if kind.startswith("text/") or kind in ("application/javascript", "application/json", "application/xml"):
-        kind += "; charset=utf-8"
-    return kind
-
-
 def local_base_url(host: str, port: int, path: str) -> str:
     """The URL pages are built for when previewed: this server, at the site's own path prefix."""
     if host in ("", "0.0.0.0"):
@@ -155,9 +146,11 @@ class DevServer:
         self.out_dir = Path(os.path.abspath(out_dir if out_dir is not None else self.site_dir / "public"))
         self.user_base_url = base_url
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
-        self.base_path = self._site_path(urlsplit(base_url).path if base_url else None)
         self.gate = BuildGate()
         self.board = StateBoard()
+        #: What a GET is answered with: the output folder, the pages previewed ahead of a rebuild, the 404.
+        self.files = OutputFiles(self.out_dir, self.board, self.gate.wait_idle)
+        self.base_path = self._site_path(urlsplit(base_url).path if base_url else None)
         self._import_pending = True
         #: Cache tables kept loaded between this server's builds (checked against the cache each time).
         self.memo = Memo()
@@ -165,9 +158,6 @@ class DevServer:
         #: next one looks at those alone; None: scan them all (the first build, or a folder moved).
         self._touched: set[str] | None = None
         self._warnings: set[str] = set()
-        #: Pages served ahead of the rebuild in progress (URL path → bytes; see ``sitegen.preview``).
-        self._overlay: dict[str, bytes] = {}
-        self._fetched = threading.Event()  # a page in the overlay was sent
         #: The thread ``_rebuild_behind`` made nicer (nice is per thread, and cannot be undone).
         self._behind: int | None = None
         #: The last successful build, and the latest builds (for the log, tests and benchmarks).
@@ -175,7 +165,7 @@ class DevServer:
         self.history: deque[BuildRecord] = deque(maxlen=100)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         try:
-            self.httpd = DevHTTPServer((host, port), DevHandler, family, self)
+            self.httpd = DevHTTPServer((host, port), DevHandler, family, self.files)
         except OSError as error:
             raise SitegenError(
                 None, None, f"cannot listen on {host}:{port}: {error.strerror}", "choose another --port"
@@ -198,6 +188,15 @@ class DevServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="sitegen-http", daemon=True)
 
     @property
+    def base_path(self) -> str:
+        """The site's path prefix as served (``/`` or e.g. ``/archive/``), from site.toml or ``--base-url``."""
+        return self.files.base_path
+
+    @base_path.setter
+    def base_path(self, value: str) -> None:
+        self.files.base_path = value
+
+    @property
     def url(self) -> str:
         """Where a browser finds the site's home page."""
         return local_base_url(self.host, self.port, self.base_path)
@@ -210,7 +209,7 @@ class DevServer:
             except SitegenError:
                 if not (self.site_dir / "site.toml").is_file():
                     raise  # not a site at all: a wrong --site, not an editing mistake
-                given = getattr(self, "base_path", "/")
+                given = self.base_path  # keep the last good prefix while site.toml is broken
         return "/" + given.strip("/") + "/" if given.strip("/") else "/"
 
     def start(self) -> None:
@@ -277,7 +276,7 @@ class DevServer:
             shown = self._show_first(changed)
             previewed = time.perf_counter() - started if shown else None
             if shown:  # the rebuild would share the CPU with the reloading browser: let it fetch first
-                self._fetched.wait(HEAD_START)
+                self.files.fetched.wait(HEAD_START)
             run_import = self._import_pending or any(path.is_relative_to(raw) for path in changed)
             base_path = self.base_path if self.user_base_url else self._site_path(None)
             base_url = self.user_base_url or local_base_url(self.host, self.port, base_path)
@@ -285,7 +284,7 @@ class DevServer:
             failing = bool(self.board.state.problems)
             # What the build made of each previewed page; its preview is kept where they are the same.
             settled = {page for page, data in shown.items() if self._read_page(page) == data}
-            self._overlay = {}
+            self.files.overlay = {}
             if isinstance(outcome, BuildResult):
                 self._import_pending = False
                 self._touched, self._hinted = set(), hinted
@@ -344,8 +343,8 @@ class DevServer:
             return {}
         shown = {base + url: data for url, data in pages.items() if self._read_page(base + url) != data}
         if shown:
-            self._fetched.clear()
-            self._overlay = shown  # before the tokens: a page never carries a token newer than its bytes
+            self.files.fetched.clear()
+            self.files.overlay = shown  # before the tokens: a page never carries a token newer than its bytes
             self.board.preview(shown)
         return shown
 
@@ -415,69 +414,6 @@ class DevServer:
         for line in sorted(lines - self._warnings):
             self.log(line)
         self._warnings = lines
-
-    # -- serving ----------------------------------------------------------------------------
-
-    def respond(self, raw_path: str) -> Response:
-        """The response for a GET of ``raw_path`` (path and query): a file of the output folder, or 404.
-
-        The token is read before the file: a page may carry an older token than its content (one
-        extra reload), never a newer one (a missed reload).
-        """
-        parts = urlsplit(raw_path)
-        path, query = unquote(parts.path), (f"?{parts.query}" if parts.query else "")
-        base = self.base_path
-        if path in ("/", base.rstrip("/")) and path != base:
-            return Response(302, location=base + query)
-        segments = [segment for segment in path[len(base) :].split("/") if segment]
-        if not path.startswith(base) or "\x00" in path or "\\" in path or {".", ".."} & set(segments):
-            return self._not_found(self.board.state.token)
-        token, folder_url = self.board.state.token_for(path), base + "/".join(map(quote, segments)) + "/" + query
-        early = self._overlay.get(path)
-        if early is not None:
-            self._fetched.set()
-            return Response(200, inject(early, token), "text/html; charset=utf-8")
-        found = self._lookup(segments, path.endswith("/"), folder_url)
-        if found is None:  # perhaps mid-commit: look again once the build in progress is done
-            if not self.gate.wait_idle():
-                return Response(503, b"the site is still rebuilding; try again\n")
-            token = self.board.state.token_for(path)
-            found = self._lookup(segments, path.endswith("/"), folder_url)
-        if found is None:
-            return self._not_found(token)
-        if isinstance(found, Response):
-            return found
-        name, body = found[0].name, found[1]
-        kind = content_type(name)
-        if kind.startswith("text/html"):
-            return Response(200, inject(body, token), kind)
-        hashed = segments[:1] == ["static"] and HASHED.search(name)
-        return Response(200, body, kind, cache="max-age=31536000, immutable" if hashed else "no-store")
-
-    def _lookup(self, segments: list[str], slash: bool, folder_url: str) -> Response | tuple[Path, bytes] | None:
-        """The file at ``segments`` inside the output folder (never outside it), a redirect, or None."""
-        root = self.out_dir.resolve()
-        target = root.joinpath(*segments).resolve()
-        if target.is_dir() and target.is_relative_to(root):
-            if not slash:
-                return Response(301, location=folder_url)
-            target = (target / "index.html").resolve()
-        if not target.is_relative_to(root):  # e.g. a symlink pointing out of the output folder
-            return None
-        try:
-            return target, target.read_bytes()
-        except OSError:
-            return None
-
-    def _not_found(self, token: str) -> Response:
-        """The site's own 404.html with status 404, or a stand-in while no build has succeeded yet."""
-        page = (self.out_dir / "404.html").resolve()
-        if page.is_relative_to(self.out_dir.resolve()):
-            with suppress(OSError):
-                return Response(404, inject(page.read_bytes(), token), "text/html; charset=utf-8")
-        problems = html.escape("\n".join(self.board.state.problems) or "no page here")
-        body = f"<!DOCTYPE html><title>sitegen</title><body><h1>Not found</h1><pre>{problems}</pre></body>"
-        return Response(404, inject(body.encode(), token), "text/html; charset=utf-8")
 
 
 def serve(site_dir: Path, out_dir: Path, *, host: str, port: int, base_url: str | None, poll: bool) -> int:
