@@ -8,7 +8,8 @@ from, so a one-entry edit touches a handful of rows. Parses, file stats and
 output records are read whole on every build, so they are marshalled a day
 (a folder, or a ten-character shard of output paths) per row: at 50k entries,
 loading 110k rows one by one cost more than a whole no-op build should, and
-rewriting one blob of them all cost a tenth of an edit. A cache that is
+rewriting one blob of them all cost a tenth of an edit (the row layout is
+``sitegen.cacherows``). A cache that is
 corrupt, of another version, or unreadable is discarded and rebuilt; it is
 never trusted past a check.
 
@@ -28,13 +29,23 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from datetime import date
-from functools import lru_cache, partial
-from operator import attrgetter
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from sitegen.cacherows import (
+    GroupRecord,
+    OutputRecord,
+    all_rows,
+    as_output_record,
+    folder_of,
+    is_row,
+    pack_entry,
+    read_records,
+    shard_of,
+    unpack_entry,
+)
 from sitegen.content import KnownFile, KnownFiles, Sources
 from sitegen.fingerprint import parser_key
 from sitegen.model import Entry
@@ -54,7 +65,6 @@ CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS shards (name TEXT, shard TEXT, data BLOB NOT NULL, PRIMARY KEY (name, shard));
 CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
-_FIELDS = tuple(field.name for field in fields(Entry))
 
 
 T = TypeVar("T")
@@ -82,68 +92,6 @@ class Memo:
         return files if isinstance(files, KnownFiles) else None
 
 
-#: A page group's key and its pages' output paths (see ``pages.PageGroup``).
-GroupRecord = tuple[str, tuple[str, ...]]
-
-
-class OutputRecord(NamedTuple):
-    """What the last build wrote at one output path."""
-
-    page_key: str
-    sha: str
-    size: int
-
-
-#: Derived values stored with each entry: put in ``__dict__``, they are plain attribute reads that
-#: skip ``cached_property`` (sorting and planning 50k entries asks for each several times).
-_DERIVED = ("dump", "day_url", "url")
-_DATE = _FIELDS.index("date")
-_NAMES = (*_FIELDS, *_DERIVED)
-
-
-#: All of an entry's stored values in one C call (a first build packs 50k entries).
-_values = attrgetter(*_NAMES)
-
-
-def _pack(entry: Entry) -> tuple[Any, ...]:
-    values = _values(entry)
-    return (*values[:_DATE], entry.date.toordinal(), *values[_DATE + 1 :])
-
-
-def _unpack(values: tuple[Any, ...]) -> Entry:
-    """An entry as it was when parsed and validated; rebuilt without re-running ``__init__``.
-
-    Loading 50k entries is on the path of every rebuild; filling ``__dict__`` directly is
-    several times faster than the frozen dataclass's per-field ``object.__setattr__``.
-    """
-    if type(values) is not tuple or len(values) != len(_NAMES):
-        raise ValueError("entry row of another shape")
-    entry = object.__new__(Entry)
-    state = entry.__dict__
-    state.update(zip(_NAMES, values, strict=True))
-    state["date"] = date.fromordinal(values[_DATE])
-    return entry
-
-
-def _is_row(row: object, length: int) -> bool:
-    return type(row) is tuple and len(row) == length
-
-
-def _all_rows(rows: Iterable[Any], length: int) -> bool:
-    """Every one of ``rows`` is a tuple of ``length`` (checked in C: 60k rows are read per build)."""
-    rows = list(rows)
-    return set(map(type, rows)) <= {tuple} and set(map(len, rows)) <= {length}
-
-
-def _records(data: bytes) -> dict[str, Any]:
-    """A marshalled dict of tuples; anything else (a damaged blob) reads as empty, so it is rebuilt."""
-    try:
-        value = marshal.loads(data)
-    except (ValueError, TypeError, EOFError):
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def _layout(db: sqlite3.Connection) -> set[tuple[str, str]]:
     return set(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
 
@@ -162,20 +110,6 @@ def _expected_layout() -> set[tuple[str, str]]:
 def _new_generation() -> str:
     """A fresh generation id (``uuid`` would add its import, and ``platform``'s, to every build)."""
     return os.urandom(16).hex()
-
-
-def _shard(key: str) -> str:
-    """The row of a sharded table that holds ``key``: its first ten characters, which for a dated
-    page is its day ("2014/01/08"), so an edit rewrites a few small rows, not 60k records."""
-    return key[:10]
-
-
-def _folder(rel: str) -> str:
-    return rel.rpartition("/")[0]
-
-
-#: A checked row as an ``OutputRecord``, without the per-call cost of ``_make`` (59k of them per build).
-_as_output_record = partial(tuple.__new__, OutputRecord)
 
 
 class BuildCache:
@@ -274,7 +208,7 @@ class BuildCache:
         for (blob,) in self.db.execute("SELECT data FROM entries"):
             try:
                 for values in marshal.loads(blob):
-                    entry = _unpack(values)
+                    entry = unpack_entry(values)
                     out[entry.digest] = entry
             except (ValueError, TypeError, EOFError):
                 continue  # that folder's files are parsed again
@@ -282,7 +216,7 @@ class BuildCache:
 
     def _blob(self, name: str) -> dict[str, Any]:
         row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
-        return _records(row[0]) if row else {}
+        return read_records(row[0]) if row else {}
 
     def _set_blob(self, name: str, value: Mapping[str, tuple[Any, ...]]) -> None:
         self.db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (name, marshal.dumps(dict(value), 2)))
@@ -294,18 +228,18 @@ class BuildCache:
     def _load_known_files(self) -> KnownFiles:
         files: dict[str, KnownFile] = {}
         for (data,) in self.db.execute("SELECT data FROM files"):
-            rows = _records(data)
-            if _all_rows(rows.values(), 5):
+            rows = read_records(data)
+            if all_rows(rows.values(), 5):
                 files.update(rows)
             else:  # a damaged record: that file is read again
-                files.update((rel, row) for rel, row in rows.items() if _is_row(row, 5))
+                files.update((rel, row) for rel, row in rows.items() if is_row(row, 5))
         return KnownFiles(files, self._scanned_ns("files_scanned_ns"))
 
     def import_files(self) -> KnownFiles:
         """Each file the importer reads, with its stat and digest when the last import (or check) started."""
 
         def load() -> KnownFiles:
-            files = {rel: row for rel, row in self._blob("import_files").items() if _is_row(row, 5)}
+            files = {rel: row for rel, row in self._blob("import_files").items() if is_row(row, 5)}
             return KnownFiles(files, self._scanned_ns("import_scanned_ns"))
 
         return self._remembered("import_files", load)
@@ -345,8 +279,8 @@ class BuildCache:
     def _load_outputs(self) -> dict[str, OutputRecord]:
         out: dict[str, OutputRecord] = {}
         for rows in self._shards("outputs"):
-            if _all_rows(rows.values(), 3):  # a damaged row: its pages are made again
-                out.update(zip(rows, map(_as_output_record, rows.values()), strict=True))
+            if all_rows(rows.values(), 3):  # a damaged row: its pages are made again
+                out.update(zip(rows, map(as_output_record, rows.values()), strict=True))
         return out
 
     def groups(self) -> Mapping[str, GroupRecord]:
@@ -357,21 +291,21 @@ class BuildCache:
                 name: row
                 for rows in self._shards("groups")
                 for name, row in rows.items()
-                if _is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
+                if is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
             },
         )
 
     def _shards(self, name: str) -> Iterator[dict[str, Any]]:
         for (data,) in self._reader().execute("SELECT data FROM shards WHERE name = ?", (name,)):
-            yield _records(data)
+            yield read_records(data)
 
     def _set_shards(self, name: str, new: Mapping[str, tuple[Any, ...]], old: Mapping[str, tuple[Any, ...]]) -> None:
         """Rewrite the rows of table ``name`` in which ``new`` differs from ``old`` (what the cache holds)."""
-        changed = {_shard(key) for key, value in new.items() if old.get(key) != value}
-        changed.update(_shard(key) for key in old.keys() - new.keys())
+        changed = {shard_of(key) for key, value in new.items() if old.get(key) != value}
+        changed.update(shard_of(key) for key in old.keys() - new.keys())
         rows: dict[str, dict[str, tuple[Any, ...]]] = {shard: {} for shard in changed}
         for key, value in new.items():
-            row = rows.get(_shard(key))
+            row = rows.get(shard_of(key))
             if row is not None:
                 row[key] = tuple(value)  # marshal takes plain tuples, not named ones
         db = self.db
@@ -403,7 +337,7 @@ class BuildCache:
         # It is recorded without one (it exists, so a watcher's rescan keeps it, but it is read again).
         files.update((source.rel, (*source.stat, "" if source.written else source.digest)) for source in read)
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.
-        changed = {_folder(source.rel) for source in read} | {_folder(rel) for rel in gone}
+        changed = {folder_of(source.rel) for source in read} | {folder_of(rel) for rel in gone}
         rows: dict[str, dict[str, KnownFile]] = {folder: {} for folder in changed}
         for rel, record in files.items():
             row = rows.get(rel.rpartition("/")[0])
@@ -440,20 +374,20 @@ class BuildCache:
         gone = [digest for digest in known if digest not in current]
         # Stored a folder (a day) per row: one row to rewrite per edit, and 50k entries load in a few
         # hundred reads. A folder is rewritten when a parse in it is new (not the cached object) or gone.
-        folders = {_folder(known[digest].path) for digest in gone}
+        folders = {folder_of(known[digest].path) for digest in gone}
         for entry in entries:
             cached = known.get(entry.digest)
             if cached is not entry:
-                folders.add(_folder(entry.path))
+                folders.add(folder_of(entry.path))
                 if cached is not None:  # the same bytes parsed at another path (a file moved): drop the old
-                    folders.add(_folder(cached.path))
+                    folders.add(folder_of(cached.path))
         db = self.db
         if folders:
             packed: dict[str, list[tuple[Any, ...]]] = {folder: [] for folder in folders}
             for entry in entries:
-                row = packed.get(_folder(entry.path))
+                row = packed.get(folder_of(entry.path))
                 if row is not None:
-                    row.append(_pack(entry))
+                    row.append(pack_entry(entry))
             db.executemany("DELETE FROM entries WHERE folder = ?", ((f,) for f, row in packed.items() if not row))
             db.executemany(
                 "INSERT OR REPLACE INTO entries VALUES (?, ?)",

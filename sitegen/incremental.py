@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sitegen import parallel
-from sitegen.cache import BuildCache, GroupRecord, OutputRecord
+from sitegen.cache import BuildCache
+from sitegen.cacherows import GroupRecord, OutputRecord
 from sitegen.content import SourceFile, parse_file
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from sitegen.cache import OutputRecord
+from sitegen.cacherows import OutputRecord
 from sitegen.errors import BuildFailed
 
 JOURNAL_VERSION = 3
