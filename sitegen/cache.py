@@ -9,9 +9,8 @@ output records are read whole on every build, so they are marshalled a day
 (a folder, or a ten-character shard of output paths) per row: at 50k entries,
 loading 110k rows one by one cost more than a whole no-op build should, and
 rewriting one blob of them all cost a tenth of an edit (the row layout is
-``sitegen.cacherows``). A cache that is
-corrupt, of another version, or unreadable is discarded and rebuilt; it is
-never trusted past a check.
+``sitegen.cacherows``). A cache that is corrupt, of another version, or
+unreadable is discarded and rebuilt; it is never trusted past a check.
 
 A long-running process (``sitegen serve``) passes a ``Memo``: what it last read
 from or wrote to the cache stays in memory and is used again as long as the
