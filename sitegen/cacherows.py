@@ -1,8 +1,8 @@
 """How the build cache lays out its rows: entries and records as plain tuples, a folder or shard per row.
 
-``marshal`` reads plain tuples, strings and numbers fastest of all the formats
-tried, and a rebuild reads every row (50k entries, 60k output records), so an
-entry is stored as the tuple of its values and rebuilt without ``__init__``.
+A rebuild reads every row (50k entries, 60k output records), so rows are
+plain tuples, strings and numbers for ``marshal`` (pickling the entries
+themselves was no faster), and an entry is rebuilt without ``__init__``.
 Every reader checks a row's shape: a damaged or foreign row reads as missing,
 so what it held is made again, never trusted.
 """
