@@ -1,6 +1,6 @@
 """``sitegen build``: the whole pipeline on one screen.
 
-Load everything, then render from frozen data: import new dumps → load entries
+Load everything, then render from frozen data: import new dumps → scan and load entries
 → index → plan pages → render what changed → commit atomically → search index.
 Each stage is one function in its own module; nothing happens behind this list.
 """
@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING
 from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, Reread, Sources, load_content, read_entry_files, reread, settled, unsettled
+from sitegen.content import ENTRIES_DIR, load_content
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.model import Entry
 from sitegen.output import Staging, absent_outputs, commit, recover
 from sitegen.progress import Progress
+from sitegen.scan import Reread, Sources, read_entry_files, reread, settled, unsettled
 from sitegen.theme import find_theme
 from sitegen.topics import load_topics
 

@@ -45,10 +45,10 @@ from sitegen.cacherows import (
     shard_of,
     unpack_entry,
 )
-from sitegen.content import KnownFile, KnownFiles, Sources
 from sitegen.fingerprint import parser_key
 from sitegen.model import Entry
 from sitegen.progress import Progress
+from sitegen.scan import KnownFile, KnownFiles, Sources
 
 if TYPE_CHECKING:
     from sitegen.preview import RenderState

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.config import SiteConfig
-from sitegen.content import FileStat, KnownFiles, Sources, hash_files
 from sitegen.model import Topic
+from sitegen.scan import FileStat, KnownFiles, Sources, hash_files
 from sitegen.theme import Theme, fingerprint_files
 from sitegen.topics import TOPICS_PATH
 

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from sitegen import parallel
 from sitegen.cache import BuildCache
 from sitegen.cacherows import GroupRecord, OutputRecord
-from sitegen.content import SourceFile, parse_file
+from sitegen.content import parse_file
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import markdown_key
 from sitegen.model import Entry
@@ -27,6 +27,7 @@ from sitegen.output import Staging, on_disk, same_on_disk
 from sitegen.pages import Page, Plan
 from sitegen.progress import Progress
 from sitegen.render import Renderer
+from sitegen.scan import SourceFile
 from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
 from sitegen.search import SearchIndex
 

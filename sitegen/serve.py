@@ -60,7 +60,7 @@ from urllib.parse import urlsplit
 from sitegen.build import BuildResult, build
 from sitegen.cache import Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, still_as_recorded
+from sitegen.content import ENTRIES_DIR
 from sitegen.devfiles import OutputFiles
 from sitegen.devhttp import DevHandler, DevHTTPServer
 from sitegen.errors import BuildFailed, Problem, SitegenError
@@ -68,6 +68,7 @@ from sitegen.markdown import preload as preload_markdown
 from sitegen.preview import render_open_pages
 from sitegen.progress import Progress
 from sitegen.reload import SiteState, StateBoard
+from sitegen.scan import still_as_recorded
 from sitegen.watch import Watcher
 
 #: How long a request that found nothing waits for the build in progress before a 503 (bounded).

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import sitegen.serve
-from sitegen import content
+from sitegen import scan
 from sitegen.build import BuildResult
 from sitegen.errors import SitegenError
 from sitegen.serve import BuildGate
@@ -79,7 +79,7 @@ def test_a_change_no_watcher_event_reported_is_built_when_the_editor_pauses(
     fixture_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rebuild after a save looks only at the files the watcher named; the pause rescans them all."""
-    monkeypatch.setattr(content, "RACY_NS", -(10**12))  # trust stats however recent, as after a while
+    monkeypatch.setattr(scan, "RACY_NS", -(10**12))  # trust stats however recent, as after a while
     server = sitegen.serve.DevServer(fixture_site, tmp_path / "preview", port=0, log=lambda line: None)
     day = tmp_path / "preview" / DAY / "index.html"
     told, untold = fixture_site / ENTRY, fixture_site / ENTRY.with_name("01-tuesday-summary.md")

@@ -15,11 +15,11 @@ import sitegen.build
 import sitegen.importer
 import sitegen.markdown
 import sitegen.parallel
-from sitegen import content, fingerprint, incremental
+from sitegen import fingerprint, incremental, scan
 from sitegen.build import build
 from sitegen.cache import BuildCache, Memo
-from sitegen.content import read_entry_files
 from sitegen.progress import Progress
+from sitegen.scan import read_entry_files
 from tests.conftest import copy_bundled_site
 from tests.spine.helpers import snapshot
 
@@ -27,7 +27,7 @@ from tests.spine.helpers import snapshot
 @pytest.fixture
 def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The bundled archive, built once; stats are trusted however recent (tests write files just before building)."""
-    monkeypatch.setattr(content, "RACY_NS", -(10**12))
+    monkeypatch.setattr(scan, "RACY_NS", -(10**12))
     site = copy_bundled_site(tmp_path / "site")
     build(site)
     return site
@@ -73,10 +73,10 @@ def test_an_edited_topic_list_runs_the_importer(site: Path, import_calls: list[P
 def test_inputs_too_recent_to_trust_are_read_again_and_then_trusted(
     site: Path, import_calls: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(content, "RACY_NS", 10**12)  # every stat is "too recent" to prove anything
+    monkeypatch.setattr(scan, "RACY_NS", 10**12)  # every stat is "too recent" to prove anything
     build(site)
     assert import_calls == [], "the same bytes, read again, prove the importer would write nothing"
-    monkeypatch.setattr(content, "RACY_NS", -(10**12))
+    monkeypatch.setattr(scan, "RACY_NS", -(10**12))
     with BuildCache.open(site, site / "public", Progress(quiet=True)) as cache:
         _key, inputs = fingerprint.import_inputs(site, cache.import_files())
     assert inputs.files and all(source.raw is None for source in inputs.files), "what was read again was recorded"
@@ -85,7 +85,7 @@ def test_inputs_too_recent_to_trust_are_read_again_and_then_trusted(
 def test_an_edit_within_the_window_is_imported(
     site: Path, import_calls: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(content, "RACY_NS", 10**12)
+    monkeypatch.setattr(scan, "RACY_NS", 10**12)
     dump = site / "content" / "raw" / "004_8a105af085d0ff03.txt"
     dump.write_text(dump.read_text(encoding="utf-8").replace("Wednesday", "Wednesdax", 1), encoding="utf-8")
     build(site)
@@ -158,7 +158,7 @@ def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlast
 ) -> None:
     """A cold build hashes the dumps just written (too recent to trust their stats), imports, and reads them
     again when it ends: the next build must not read every dump once more to learn nothing."""
-    monkeypatch.setattr(content, "RACY_NS", 10**12)  # every stat at the build's start is too recent ...
+    monkeypatch.setattr(scan, "RACY_NS", 10**12)  # every stat at the build's start is too recent ...
     if forked:
         monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
         monkeypatch.setenv("SITEGEN_WORKERS", "2")
@@ -166,13 +166,13 @@ def test_dumps_read_moments_before_an_import_are_settled_by_a_build_that_outlast
     pending: list[int] = []
     asked_ns: list[int] = []
 
-    def count(sources: content.Sources) -> list[int]:
+    def count(sources: scan.Sources) -> list[int]:
         pending.append(len(found := real_unsettled(sources)))
         asked_ns.append(time.time_ns())
         return found
 
     def outlast_the_window(batches: Any) -> Any:
-        monkeypatch.setattr(content, "RACY_NS", -(10**12))  # ... and at its end, as they are read again, none is
+        monkeypatch.setattr(scan, "RACY_NS", -(10**12))  # ... and at its end, as they are read again, none is
         return real_reread_all(batches)
 
     monkeypatch.setattr(sitegen.build, "unsettled", count)
@@ -196,15 +196,15 @@ def test_the_scan_takes_what_the_import_wrote_and_settle_reads_it_back(
     if forked:
         monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
         monkeypatch.setenv("SITEGEN_WORKERS", "2")
-    monkeypatch.setattr(content, "RACY_NS", -(10**12))  # stats are trusted however recent
+    monkeypatch.setattr(scan, "RACY_NS", -(10**12))  # stats are trusted however recent
     real_read = sitegen.build.read_entry_files
-    scans: list[content.Sources] = []
+    scans: list[scan.Sources] = []
 
-    def scan(*args: Any) -> content.Sources:
+    def spy(*args: Any) -> scan.Sources:
         scans.append(real_read(*args))
         return scans[-1]
 
-    monkeypatch.setattr(sitegen.build, "read_entry_files", scan)
+    monkeypatch.setattr(sitegen.build, "read_entry_files", spy)
     site = _fresh_import(tmp_path / "site")
     build(site)
     (sources,) = scans
@@ -221,7 +221,7 @@ def test_a_file_changed_after_the_import_wrote_it_is_never_recorded_as_written(
 ) -> None:
     """Someone edits an entry between the import writing it and the build's scan; the build ends before its
     stats can be trusted (settle gives up). The next build must read that file, not trust the import's digest."""
-    monkeypatch.setattr(content, "RACY_NS", -(10**12))  # the next build trusts every recorded stat
+    monkeypatch.setattr(scan, "RACY_NS", -(10**12))  # the next build trusts every recorded stat
     monkeypatch.setattr(sitegen.build, "reread_all", lambda batches: [None for _batch in batches])
     real = sitegen.importer.import_dumps
     site = _fresh_import(tmp_path / "site")

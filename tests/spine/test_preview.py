@@ -12,11 +12,12 @@ import pytest
 from sitegen.build import build
 from sitegen.cache import Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, load_content, parse_file, read_entry_files
+from sitegen.content import ENTRIES_DIR, load_content, parse_file
 from sitegen.index import Archive, build_index, patch_entries
 from sitegen.model import Entry
 from sitegen.pages import day_pages, plan_pages
 from sitegen.preview import RenderState, render_open_pages
+from sitegen.scan import read_entry_files
 from sitegen.topics import load_topics
 
 DAY = "2014/01/08/"

@@ -21,18 +21,18 @@ import pytest
 import sitegen.build
 import sitegen.cache
 import sitegen.parallel
-from sitegen import content
+from sitegen import scan
 from sitegen.build import build
 from sitegen.cache import BuildCache, Memo
-from sitegen.content import KnownFiles, read_entry_files
 from sitegen.progress import Progress
+from sitegen.scan import KnownFiles, read_entry_files
 from tests.spine.helpers import snapshot
 
 
 @pytest.fixture
 def trust_every_stat(monkeypatch: pytest.MonkeyPatch) -> None:
     """No racy window: a stat equal to the recorded one is trusted however recent."""
-    monkeypatch.setattr(content, "RACY_NS", -(10**12))
+    monkeypatch.setattr(scan, "RACY_NS", -(10**12))
 
 
 def _known(site: Path) -> KnownFiles:
@@ -55,7 +55,7 @@ def test_a_file_changed_within_the_racy_window_is_read_again(fixture_site: Path)
     known = _known(fixture_site)  # the fixture was copied a moment ago: every file is racy
     again = read_entry_files(fixture_site, known)
     assert all(source.raw is not None for source in again.files)
-    later = KnownFiles(known.files, known.scanned_ns + content.RACY_NS + 10**9)
+    later = KnownFiles(known.files, known.scanned_ns + scan.RACY_NS + 10**9)
     assert all(source.raw is None for source in read_entry_files(fixture_site, later).files)
 
 
@@ -105,7 +105,7 @@ def test_files_too_recent_to_trust_are_settled_by_a_build_that_outlasts_the_wind
 ) -> None:
     """A first build right after an import reads every file; it takes their stats anew when it ends, if it can
     (in a forked child while the cache is saved, when there are many)."""
-    monkeypatch.setattr(content, "RACY_NS", 200_000_000)  # 0.2 s, so the test need not wait two seconds
+    monkeypatch.setattr(scan, "RACY_NS", 200_000_000)  # 0.2 s, so the test need not wait two seconds
     if forked:
         monkeypatch.setattr(sitegen.parallel, "PARALLEL_MIN", 1)
         monkeypatch.setenv("SITEGEN_WORKERS", "2")
@@ -173,7 +173,7 @@ def test_the_recorded_stats_follow_files_added_edited_and_removed(fixture_site: 
     assert known.files == on_disk
 
 
-def _digests(sources: content.Sources) -> dict[str, str]:
+def _digests(sources: scan.Sources) -> dict[str, str]:
     return {source.rel: source.digest for source in sources.files}
 
 
