@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from sitegen import parallel
 from sitegen.cache import CACHE_DIR, BuildCache, Memo
 from sitegen.config import load_config
-from sitegen.content import ENTRIES_DIR, load_content
+from sitegen.content import ENTRIES_DIR
 from sitegen.errors import SitegenError
 from sitegen.fingerprint import import_inputs, inputs_key, site_fingerprint
 from sitegen.model import Entry
@@ -190,26 +190,18 @@ def build(
             return BuildResult(0, recorded, 0, recorded, progress.elapsed(), tuple(progress.warnings))
         # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
         from sitegen.assets import collect_assets
-        from sitegen.incremental import (
-            EntryHtml,
-            add_search,
-            cached_parser,
-            parse_new,
-            render_changed,
-        )
-        from sitegen.index import build_index
-        from sitegen.pages import plan_pages
+        from sitegen.incremental import EntryHtml, add_search, render_changed
+        from sitegen.inplace import load_and_plan
         from sitegen.preview import RenderState
         from sitegen.render import Renderer
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
         previous, known, previous_groups = cache.outputs(), cache.entries(), cache.groups()
-        parsed = parse_new(sources.files, known, progress, imported)
-        content = load_content(sources.files, topics, parse=cached_parser(parsed))
-        archive = build_index(content)
+        loaded = load_and_plan(sources.files, known, imported, topics, config, cache, fingerprint, absent, progress)
+        content, archive, planned = loaded.content, loaded.archive, loaded.plan
         check_tags(site_dir, archive, strict, progress)
-        planned, assets, html = plan_pages(archive, config), collect_assets(theme, cache), EntryHtml(cache, bodies)
+        assets, html = collect_assets(theme, cache), EntryHtml(cache, bodies)
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         staging = Staging.begin(out_dir)
         try:
@@ -226,7 +218,7 @@ def build(
         commit(staging, plan.staged, plan.removed)
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
-        meta = {"inputs": inputs if current else "", **({"search": key} if key else {})}
+        meta = {"inputs": inputs if current else "", "fingerprint": fingerprint, **({"search": key} if key else {})}
         # Files an import wrote (and the dumps it read) moments ago are read again (see ``reread``) on the other
         # core while the cache is saved, so the next build can trust their stats instead of reading them.
         batches = [(sources, unsettled(sources)), *([(dumps, unsettled(dumps))] if dumps else [])]
@@ -242,6 +234,7 @@ def build(
                 groups=plan.groups,
                 previous_groups=previous_groups,
                 meta=meta,
+                shape=loaded.shape,
             )
             found = rereading()
         settled_files, *settled_dumps = settle_all(batches, found)

@@ -26,12 +26,12 @@ import hashlib
 import marshal
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sitegen.cacherows import (
     GroupRecord,
@@ -41,7 +41,9 @@ from sitegen.cacherows import (
     folder_of,
     is_row,
     pack_entry,
+    pack_shape,
     read_records,
+    read_shape,
     shard_of,
     unpack_entry,
 )
@@ -51,6 +53,7 @@ from sitegen.progress import Progress
 from sitegen.scan import KnownFile, KnownFiles, Sources
 
 if TYPE_CHECKING:
+    from sitegen.index import Shape
     from sitegen.preview import RenderState
 
 CACHE_VERSION = "10"
@@ -67,6 +70,16 @@ CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
 
 
 T = TypeVar("T")
+
+
+class ShapeRecord(NamedTuple):
+    """A new shape for the cache, with what it is valid for and the groups each entry feeds."""
+
+    #: Hash of the shape and the config it was planned with: equal keys, equal dependents.
+    key: str
+    shape: Shape
+    #: Entry path → names of the page groups whose deps name it (``pages.dependents``).
+    dependents: Mapping[str, tuple[str, ...]]
 
 
 @dataclass
@@ -314,6 +327,45 @@ class BuildCache:
             ((name, shard, marshal.dumps(row, 2)) for shard, row in rows.items() if row),
         )
 
+    def shape(self) -> Shape | None:
+        """The archive's shape as the last build left it (None: none saved, or a damaged blob)."""
+
+        def load() -> Shape | None:
+            row = self.db.execute("SELECT data FROM blobs WHERE name = 'shape'").fetchone()
+            return read_shape(row[0]) if row else None
+
+        return self._remembered("shape", load)
+
+    def dependents(self, paths: Collection[str]) -> dict[str, tuple[str, ...]] | None:
+        """The page groups whose deps named each of ``paths`` (entries) at the last build that made the
+        shape; None if any is not on record (a damaged or missing row: the build then plans everything)."""
+        rows: dict[str, Any] = {}
+        for shard in {shard_of(path) for path in paths}:
+            row = (
+                self._reader()
+                .execute("SELECT data FROM shards WHERE name = 'dependents' AND shard = ?", (shard,))
+                .fetchone()
+            )
+            rows.update(read_records(row[0]) if row else {})
+        found = {path: rows.get(path) for path in paths}
+        if not all(type(names) is tuple and all(type(name) is str for name in names) for names in found.values()):
+            return None
+        return found  # type: ignore[return-value]
+
+    def _set_shape(self, key: str, shape: Shape, dependents: Mapping[str, tuple[str, ...]]) -> None:
+        """Replace the stored shape and the dependents made from it (see ``sitegen.inplace``)."""
+        rows: dict[str, dict[str, tuple[str, ...]]] = {}
+        for path, names in dependents.items():
+            rows.setdefault(shard_of(path), {})[path] = names
+        db = self.db
+        db.execute("INSERT OR REPLACE INTO blobs VALUES ('shape', ?)", (pack_shape(shape),))
+        db.execute("DELETE FROM shards WHERE name = 'dependents'")
+        db.executemany(
+            "INSERT INTO shards VALUES ('dependents', ?, ?)",
+            ((shard, marshal.dumps(row)) for shard, row in rows.items()),
+        )
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('shape', ?)", (key,))
+
     def record_files(self, sources: Sources, known: KnownFiles) -> None:
         """Remember each entry file's stat and digest, so the next build need not read unchanged files.
 
@@ -362,11 +414,13 @@ class BuildCache:
         groups: Mapping[str, GroupRecord],
         previous_groups: Mapping[str, GroupRecord],
         meta: Mapping[str, str],
+        shape: ShapeRecord | None = None,
     ) -> None:
         """Record a successful build as a diff against the last one; called after its output is committed.
 
         ``known`` and ``previous`` are what the cache held when the build started;
-        body HTML is kept under ``html_prefix`` + digest for current entries only.
+        body HTML is kept under ``html_prefix`` + digest for current entries only; ``shape`` is
+        the archive's new shape, its key and its dependents (None: the stored one still holds).
         """
         entries = list(entries)
         current = {entry.digest: entry for entry in entries}
@@ -404,7 +458,9 @@ class BuildCache:
         if groups != previous_groups:
             self._set_shards("groups", groups, previous_groups)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
-        self._commit(entries=current, outputs=outputs, groups=groups)
+        if shape is not None:
+            self._set_shape(shape.key, shape.shape, shape.dependents)
+        self._commit(entries=current, outputs=outputs, groups=groups, **({"shape": shape.shape} if shape else {}))
 
     @classmethod
     @contextmanager

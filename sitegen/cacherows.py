@@ -15,9 +15,12 @@ from dataclasses import fields
 from datetime import date
 from functools import partial
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sitegen.model import Entry
+
+if TYPE_CHECKING:
+    from sitegen.index import Shape
 
 _FIELDS = tuple(field.name for field in fields(Entry))
 
@@ -99,3 +102,25 @@ def folder_of(rel: str) -> str:
 
 #: A checked row as an ``OutputRecord``, without the per-call cost of ``_make`` (59k of them per build).
 as_output_record = partial(tuple.__new__, OutputRecord)
+
+
+def pack_shape(shape: Shape) -> bytes:
+    """The archive's shape as one blob: its tuples as they are (marshal shares the repeated strings)."""
+    return marshal.dumps((shape.order, shape.drafts, shape.days, shape.topics, shape.unknown))
+
+
+def read_shape(data: bytes) -> Shape | None:
+    """A shape as ``pack_shape`` stored it; None for a damaged blob (the build then indexes afresh).
+
+    Only the outline is checked here: a shape whose inside does not fit the entries makes
+    ``index.archive_of`` raise, which the build takes as "index afresh" too.
+    """
+    from sitegen.index import Shape  # a no-op build never indexes: it need not load the index stage
+
+    try:
+        value = marshal.loads(data)
+    except (ValueError, TypeError, EOFError):
+        return None
+    if not is_row(value, 5) or not all(type(part) is tuple for part in value):
+        return None
+    return Shape(*value)

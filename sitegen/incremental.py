@@ -164,12 +164,18 @@ def render_changed(
 
     A group whose key is unchanged and whose outputs are all in place (none of them
     ``absent``) keeps its records without its pages being made; the others are
-    looked at page by page.
+    looked at page by page. A plan of some groups only keeps every other group's records.
     """
     out_dir = staging.out_dir
     jobs = [_Job(path, hashlib.sha256(data).hexdigest(), None, data) for path, data in static_files.items()]
     records: dict[str, OutputRecord] = {}
     groups: dict[str, GroupRecord] = {}
+    if not plan.complete:  # an edit in place: the groups not planned stand as the last build left them
+        records.update(previous)
+        groups.update(previous_groups)
+        for group in plan.groups:
+            for path in previous_groups.get(group.name, ("", ()))[1]:
+                records.pop(path, None)
     for group in plan.groups:
         key = group.key(fingerprint)
         known = previous_groups.get(group.name)

@@ -6,14 +6,14 @@ out here once, so rendering is a pure function of the archive.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
+from typing import Any
 
 from sitegen.model import Content, Entry, Topic
 
@@ -109,73 +109,136 @@ class Archive:
         return before, after
 
 
+#: What places an entry in the archive (its day, section, order, topics, URLs and whether it shows):
+#: an edit that keeps these (a body, a title, a time, a summary) leaves the archive's shape alone.
+place: Callable[[Entry], tuple[Any, ...]] = attrgetter(
+    "path", "date", "dump", "seq", "kind", "slug", "tags", "draft", "aliases"
+)
+_PATH, _DATE, _DUMP, _KIND, _TAGS, _DRAFT = 0, 1, 2, 4, 6, 7
 #: Total, deterministic order without inventing times: date, dump, seq, slug (in C: 50k entries per rebuild).
-chronological_key: Callable[[Entry], tuple[date, str, int, str]] = attrgetter("date", "dump", "seq", "slug")
+_CHRONOLOGICAL = itemgetter(1, 2, 3, 5)
 
 
-def _day(day: date, entries: list[Entry]) -> Day:
+@dataclass(frozen=True)
+class Shape:
+    """Where every entry sits in the archive, by path and position: all that indexing works out.
+
+    Made from the entries' places alone (``place``), never their text, so an edit that keeps every
+    place keeps the shape: the next build takes it as the last one left it (``sitegen.inplace``).
+    Plain tuples, strings and numbers, as the cache stores it.
+    """
+
+    #: Published entries' paths, oldest first: date, then dump, then seq (then slug).
+    order: tuple[str, ...]
+    #: Drafts' paths: entry files that are not in the archive.
+    drafts: tuple[str, ...]
+    #: Each day: its date's ordinal and its sections, each (dump, the lead's position in ``order`` or
+    #: -1, the entries' positions newest first).
+    days: tuple[tuple[int, tuple[tuple[str, int, tuple[int, ...]], ...]], ...]
+    #: Each topic's slug and its entries' positions, newest first, in topics.toml order.
+    topics: tuple[tuple[str, tuple[int, ...]], ...]
+    #: (position, tag) for each tag no topic defines, by path, then tag.
+    unknown: tuple[tuple[int, str], ...]
+
+
+def _sections(places: list[tuple[Any, ...]], positions: Iterable[int]) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
+    """One day's sections: per dump, its lead, then its entries newest first."""
     sections = []
-    for dump, group in groupby(entries, key=attrgetter("dump")):
+    for dump, group in groupby(positions, key=lambda at: places[at][_DUMP]):
         items = list(group)
-        leads = [entry for entry in items if entry.kind == "lead"]
-        rest = [entry for entry in items if entry.kind != "lead"]
+        leads = [at for at in items if places[at][_KIND] == "lead"]
+        rest = [at for at in items if places[at][_KIND] != "lead"]
         # A second lead in one dump is shown after the entries rather than dropped.
-        extra = tuple(reversed(leads[1:]))
-        sections.append(Section(dump=dump, lead=leads[0] if leads else None, entries=(*reversed(rest), *extra)))
-    return Day(date=day, sections=tuple(sections))
+        sections.append((dump, leads[0] if leads else -1, (*reversed(rest), *reversed(leads[1:]))))
+    return tuple(sections)
 
 
-def build_index(content: Content) -> Archive:
-    """Group published entries into days, months, years and topics."""
-    entries = tuple(sorted((entry for entry in content.entries if not entry.draft), key=chronological_key))
-    days = tuple(_day(day, list(group)) for day, group in groupby(entries, key=attrgetter("date")))
+def shape_of(entries: Iterable[Entry], topic_slugs: Iterable[str]) -> Shape:
+    """Sort published entries, group them into days and sections, and file them under topics."""
+    places = list(map(place, entries))
+    published = sorted((item for item in places if not item[_DRAFT]), key=_CHRONOLOGICAL)
+    days = tuple(
+        (day.toordinal(), _sections(published, group))
+        for day, group in groupby(range(len(published)), key=lambda at: published[at][_DATE])
+    )
+    tagged: dict[str, list[int]] = {slug: [] for slug in topic_slugs}
+    unknown: list[tuple[int, str]] = []
+    for at in range(len(published) - 1, -1, -1):
+        for tag in dict.fromkeys(published[at][_TAGS]):
+            members = tagged.get(tag)
+            if members is not None:
+                members.append(at)
+            else:
+                unknown.append((at, tag))
+    unknown.sort(key=lambda item: (published[item[0]][_PATH], item[1]))
+    return Shape(
+        order=tuple(item[_PATH] for item in published),
+        drafts=tuple(item[_PATH] for item in places if item[_DRAFT]),
+        days=days,
+        topics=tuple((slug, tuple(members)) for slug, members in tagged.items()),
+        unknown=tuple(unknown),
+    )
+
+
+def archive_of(shape: Shape, entries: Mapping[str, Entry], topics: tuple[Topic, ...]) -> Archive:
+    """The archive of ``shape`` with the entries by path put in; raises KeyError or IndexError when
+    they do not fit it (a shape from a damaged cache)."""
+    ordered = tuple(map(entries.__getitem__, shape.order))
+    at = ordered.__getitem__
+    days = tuple(
+        Day(
+            date=date.fromordinal(ordinal),
+            sections=tuple(
+                Section(dump=dump, lead=at(lead) if lead >= 0 else None, entries=tuple(map(at, items)))
+                for dump, lead, items in sections
+            ),
+        )
+        for ordinal, sections in shape.days
+    )
     months = tuple(
         Month(year=year, month=month, days=tuple(group))
         for (year, month), group in groupby(days, key=lambda day: (day.date.year, day.date.month))
     )
     years = tuple(Year(year=year, months=tuple(group)) for year, group in groupby(months, key=lambda m: m.year))
-    topics_by_slug = {topic.slug: topic for topic in content.topics}
-    tagged: dict[str, list[Entry]] = defaultdict(list)
-    digests: dict[str, list[str]] = defaultdict(list)
-    day_urls: dict[str, list[str]] = defaultdict(list)
-    unknown: list[tuple[Entry, str]] = []
-    for entry in reversed(entries):
-        digest, day_url = entry.digest, entry.day_url
-        for tag in dict.fromkeys(entry.tags):
-            if tag in topics_by_slug:
-                tagged[tag].append(entry)
-                digests[tag].append(digest)
-                day_urls[tag].append(day_url)
-            else:
-                unknown.append((entry, tag))
+    topic_entries = {slug: tuple(map(at, members)) for slug, members in shape.topics}
     return Archive(
-        entries=entries,
+        entries=ordered,
         days=days,
         months=months,
         years=years,
-        topics=content.topics,
-        topics_by_slug=MappingProxyType(topics_by_slug),
-        topic_entries=MappingProxyType({slug: tuple(tagged.get(slug, ())) for slug in topics_by_slug}),
-        topic_digests=MappingProxyType({slug: tuple(digests.get(slug, ())) for slug in topics_by_slug}),
-        topic_days=MappingProxyType({slug: tuple(day_urls.get(slug, ())) for slug in topics_by_slug}),
-        unknown_tags=tuple(sorted(unknown, key=lambda item: (str(item[0].path), item[1]))),
+        topics=topics,
+        topics_by_slug=MappingProxyType({topic.slug: topic for topic in topics}),
+        topic_entries=MappingProxyType(topic_entries),
+        topic_digests=MappingProxyType({slug: tuple(map(_DIGEST, items)) for slug, items in topic_entries.items()}),
+        topic_days=MappingProxyType({slug: tuple(map(_DAY_URL, items)) for slug, items in topic_entries.items()}),
+        unknown_tags=tuple((at(position), tag) for position, tag in shape.unknown),
     )
 
 
-#: What places an entry in the archive (its day, section, order, topics, URLs and whether it shows):
-#: an edit that keeps these (a body, a title, a time, a summary) leaves the archive's shape alone.
-_PLACE = attrgetter("path", "date", "dump", "seq", "kind", "slug", "tags", "draft", "aliases")
+_DIGEST = attrgetter("digest")
+_DAY_URL = attrgetter("day_url")
+
+
+def topic_slugs(topics: Iterable[Topic]) -> list[str]:
+    """Each topic's slug once, in topics.toml order."""
+    return list(dict.fromkeys(topic.slug for topic in topics))
+
+
+def build_index(content: Content) -> Archive:
+    """Group published entries into days, months, years and topics."""
+    shape = shape_of(content.entries, topic_slugs(content.topics))
+    return archive_of(shape, {entry.path: entry for entry in content.entries}, content.topics)
 
 
 def patch_entries(archive: Archive, edited: Mapping[str, Entry]) -> Archive | None:
     """The archive with edited entries (by path) swapped in, equal to indexing the edited content afresh;
-    None when an edit moves anything (see ``_PLACE``), or is not in the archive (a new file, a draft).
+    None when an edit moves anything (see ``place``), or is not in the archive (a new file, a draft).
 
     For the dev server's first look at an edit: it touches the edited days, months, years and topics
     and copies only pointers elsewhere, where ``build_index`` sorts and groups everything again.
     """
     olds = {entry.path: entry for entry in archive.entries if entry.path in edited}
-    if len(olds) != len(edited) or any(_PLACE(olds[path]) != _PLACE(new) for path, new in edited.items()):
+    if len(olds) != len(edited) or any(place(olds[path]) != place(new) for path, new in edited.items()):
         return None
     swap = {id(olds[path]): new for path, new in edited.items()}
 

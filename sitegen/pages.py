@@ -10,8 +10,9 @@ by the caller.
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -82,6 +83,8 @@ class Plan:
     groups: list[PageGroup]
     #: Output paths of the entry permalink pages, for the search index, without expanding any group.
     entry_paths: list[str]
+    #: False for a plan of only some groups (``plan_pages``'s ``only``): the others stand as last built.
+    complete: bool = True
 
 
 def _digests(entries: Iterable[Entry]) -> str:
@@ -113,7 +116,9 @@ def _pages_of(items: tuple[T, ...], size: int) -> list[tuple[T, ...]]:
     return [items[start : start + size] for start in range(0, len(items), size)] or [()]
 
 
-def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: str) -> Iterator[Page]:
+def _topic_pages(
+    archive: Archive, config: SiteConfig, topic: Topic, activity: str, wanted: Callable[[str], bool]
+) -> Iterator[Page]:
     """A topic's pages and feed; ``activity`` because every page of a topic may chart the whole topic."""
     entries, digests = archive.topic_entries[topic.slug], archive.topic_digests[topic.slug]
     chunks = _pages_of(entries, config.page_size)
@@ -121,6 +126,8 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: s
     for number, (chunk, chunk_digests) in enumerate(zip(chunks, digest_chunks, strict=True), start=1):
         base = f"topics/{topic.slug}/"
         path = base if number == 1 else f"{base}page/{number}/"
+        if not wanted(f"{path}index.html"):
+            continue
         context = {
             "topic": topic,
             "entries": chunk,
@@ -131,6 +138,8 @@ def _topic_pages(archive: Archive, config: SiteConfig, topic: Topic, activity: s
         }
         deps = f"{number}/{len(chunks)}|{activity}|{','.join(chunk_digests)}"
         yield Page(f"{path}index.html", "html", "topic.html", context, deps)
+    if not wanted(f"topics/{topic.slug}/feed.xml"):
+        return
     feed_items = entries[: config.feed_length]
     yield Page(
         f"topics/{topic.slug}/feed.xml",
@@ -231,11 +240,37 @@ def day_pages(archive: Archive, day: date) -> list[Page]:
     return _day_group(archive, index, bisect_left(archive.entries, day, key=_DATE)).expand()
 
 
-def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
-    """Every page of the site, in a fixed order (the contract's URL table), grouped by shared inputs."""
+#: A whole sha256 hex digest: how deps name entries (``_digests``).
+_DIGEST_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def dependents(groups: Iterable[PageGroup], archive: Archive) -> dict[str, tuple[str, ...]]:
+    """Each published entry's path → the names of the groups whose deps name its digest.
+
+    These are the groups an edit that moves nothing changes (``sitegen.inplace``): read off the
+    deps themselves, so they cannot miss an input a planner added.
+    """
+    paths: dict[str, list[str]] = {}
+    for entry in archive.entries:
+        paths.setdefault(entry.digest, []).append(entry.path)
+    names: dict[str, list[str]] = {entry.path: [] for entry in archive.entries}
+    for group in groups:
+        for digest in set(_DIGEST_RE.findall(group.deps)):
+            for path in paths.get(digest, ()):
+                names[path].append(group.name)
+    return {path: tuple(found) for path, found in names.items()}
+
+
+def plan_pages(archive: Archive, config: SiteConfig, only: Collection[str] | None = None) -> Plan:
+    """Every page of the site, in a fixed order (the contract's URL table), grouped by shared inputs.
+
+    ``only``: just the groups of these names (and every entry page's path), for an edit that moved
+    nothing (``sitegen.inplace``). No entry's digest is in the deps of the sitemap, the redirects (they
+    list every page) or robots.txt, so they are never among them.
+    """
     groups: list[PageGroup] = []
     pages: list[Page] = []  # site-wide pages, each its own group
-
+    wanted: Callable[[str], bool] = (lambda name: True) if only is None else only.__contains__
     listed: list[str] = []  # what the sitemap lists, in plan order
 
     def flush() -> None:
@@ -243,8 +278,11 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
         groups.extend(PageGroup.single(page) for page in pages)
         pages.clear()
 
-    pages.append(home_page(archive, config))
+    if wanted("index.html"):
+        pages.append(home_page(archive, config))
     for year_index, year in enumerate(archive.years):
+        if not wanted(f"{year.url}index.html"):
+            continue
         neighbours = (
             archive.years[year_index - 1] if year_index else None,
             archive.years[year_index + 1] if year_index + 1 < len(archive.years) else None,
@@ -262,30 +300,44 @@ def plan_pages(archive: Archive, config: SiteConfig) -> Plan:
                 deps,
             )
         )
-    pages.extend(_month_page(archive, index) for index in range(len(archive.months)))
+    pages.extend(
+        _month_page(archive, index) for index, month in enumerate(archive.months) if wanted(f"{month.url}index.html")
+    )
     flush()
     redirects: list[tuple[str, str]] = []
     entry_paths: list[str] = []
     start = 0  # where each day's entries begin in archive.entries (oldest first, so days are runs)
     for day_index, day in enumerate(archive.days):
-        groups.append(_day_group(archive, day_index, start))
+        if wanted(f"day:{day.url}"):
+            groups.append(_day_group(archive, day_index, start))
         in_order = list(_in_page_order(day))
-        listed += [day.url, *(entry.url for entry in in_order)]
-        redirects += [(_alias_url(alias), entry.url) for entry in in_order for alias in entry.aliases]
+        if only is None:
+            listed += [day.url, *(entry.url for entry in in_order)]
+            redirects += [(_alias_url(alias), entry.url) for entry in in_order for alias in entry.aliases]
         entry_paths += [f"{entry.url}index.html" for entry in in_order]
         start += len(in_order)
     # The topic index shows each topic's count and monthly activity, not its entries.
-    activity = {slug: _activity(archive.topic_days[slug]) for slug in archive.topics_by_slug}
-    counts = "|".join(f"{slug}:{activity[slug]}" for slug in archive.topics_by_slug)
-    pages.append(Page("topics/index.html", "html", "topics.html", {"page_url": "topics/"}, counts))
+    activity = {
+        slug: _activity(archive.topic_days[slug])
+        for slug in archive.topics_by_slug
+        if only is None or any(name.startswith(f"topics/{slug}/") for name in only)
+    }
+    if wanted("topics/index.html"):
+        counts = "|".join(f"{slug}:{activity[slug]}" for slug in archive.topics_by_slug)
+        pages.append(Page("topics/index.html", "html", "topics.html", {"page_url": "topics/"}, counts))
     for topic in archive.topics:
-        pages.extend(_topic_pages(archive, config, topic, activity[topic.slug]))
+        if topic.slug in activity:
+            pages.extend(_topic_pages(archive, config, topic, activity[topic.slug], wanted))
     latest = tuple(reversed(archive.entries[-config.feed_length :]))
-    pages.append(Page("feed.xml", "rss", "", {"entries": latest, "page_url": "feed.xml"}, _digests(latest)))
-    pages.append(Page("atom.xml", "atom", "", {"entries": latest, "page_url": "atom.xml"}, _digests(latest)))
-    pages.append(Page("search/index.html", "html", "search.html", {"page_url": "search/"}, ""))
-    pages.append(Page("404.html", "html", "404.html", {"page_url": "404.html"}, ""))
+    for feed, kind in (("feed.xml", "rss"), ("atom.xml", "atom")):
+        if wanted(feed):
+            pages.append(Page(feed, kind, "", {"entries": latest, "page_url": feed}, _digests(latest)))
+    for path, template, url in (("search/index.html", "search.html", "search/"), ("404.html", "404.html", "404.html")):
+        if wanted(path):
+            pages.append(Page(path, "html", template, {"page_url": url}, ""))
     flush()
+    if only is not None:
+        return Plan(groups, entry_paths, complete=False)
     urls = tuple(listed)
     urls_digest = hashlib.sha256("|".join(urls).encode()).hexdigest()
     pages.append(Page("sitemap.xml", "html", "sitemap.xml", {"urls": urls, "page_url": "sitemap.xml"}, urls_digest))

@@ -1,0 +1,262 @@
+"""An edit that moves no entry is indexed and planned in place, and builds what a clean build builds.
+
+``sitegen.inplace`` takes the last build's shape of the archive and plans only the
+page groups whose deps named an edited entry. These tests hold it to three things:
+such edits are taken in place (the long way is never asked), every other change
+takes the long way, and either way the site and the cache equal a clean build's.
+"""
+
+from __future__ import annotations
+
+import marshal
+import random
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sitegen import inplace
+from sitegen.build import build
+from sitegen.cache import BuildCache
+from sitegen.config import load_config
+from sitegen.content import load_content
+from sitegen.index import archive_of, build_index, shape_of, topic_slugs
+from sitegen.pages import dependents, plan_pages
+from sitegen.progress import Progress
+from sitegen.scan import read_entry_files
+from sitegen.topics import load_topics
+from tests.conftest import FIXTURE_SITE, copy_site
+from tests.spine.helpers import snapshot
+from tests.spine.test_build import (
+    add_entry,
+    cache_records,
+    delete_entry,
+    edit_aliased_entry_title,
+    edit_config,
+    edit_entry,
+    edit_last_title_of_a_day,
+    edit_lead_title,
+    edit_template,
+    edit_topics,
+    retag,
+)
+from tests.theme.synth import make_site
+
+Change = Callable[[Path], None]
+
+
+def why_afresh(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each build's reason for indexing afresh ("" for an edit taken in place), as builds run."""
+    reasons: list[str] = []
+    real = inplace.load_and_plan
+
+    def spy(*args: object, **kwargs: object) -> inplace.Planned:
+        planned = real(*args, **kwargs)  # type: ignore[arg-type]
+        reasons.append(planned.afresh)
+        return planned
+
+    monkeypatch.setattr(inplace, "load_and_plan", spy)
+    return reasons
+
+
+def assert_as_clean(site: Path, tmp_path: Path) -> None:
+    clean = copy_site(site, tmp_path / f"clean-{len(list(tmp_path.iterdir()))}")
+    build(clean)
+    assert snapshot(site / "public") == snapshot(clean / "public")
+    assert cache_records(site) == cache_records(clean)
+    with BuildCache.open(site, site / "public", Progress(quiet=True)) as cache:
+        stored = cache.shape()
+    with BuildCache.open(clean, clean / "public", Progress(quiet=True)) as cache:
+        assert stored == cache.shape()
+
+
+def edit_draft_body(site: Path) -> None:
+    path = site / "content/entries/2014/02/01/01-draft.md"
+    path.write_text(path.read_text() + "\nMore notes.\n")
+
+
+def rename_entry(site: Path) -> None:
+    """Same bytes, another file name: the entry's path is part of its place."""
+    folder = site / "content/entries/2014/01/08"
+    (folder / "02-footage-of-air-raids.md").rename(folder / "02-footage.md")
+
+
+def publish_draft(site: Path) -> None:
+    path = site / "content/entries/2014/02/01/01-draft.md"
+    path.write_text(path.read_text().replace("draft: true", "draft: false"))
+
+
+@pytest.mark.parametrize(
+    "change", [edit_entry, edit_last_title_of_a_day, edit_lead_title, edit_aliased_entry_title, edit_draft_body]
+)
+def test_an_edit_that_moves_nothing_is_taken_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Change
+) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    build(site)
+    change(site)
+    reasons = why_afresh(monkeypatch)
+    monkeypatch.setattr(inplace, "shape_of", refuse)  # the long way would index afresh
+    build(site)
+    assert reasons == [""]
+    monkeypatch.undo()
+    assert_as_clean(site, tmp_path)
+
+
+def refuse(*args: object) -> None:
+    raise AssertionError("indexed afresh")
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (add_entry, "added"),
+        (delete_entry, "removed"),
+        (rename_entry, "renamed"),
+        (retag, "moved an entry"),
+        (publish_draft, "moved an entry"),
+        (edit_template, "the theme"),
+        (edit_config, "site.toml"),
+        (edit_topics, "the topics"),
+    ],
+)
+def test_any_other_change_takes_the_long_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Change, reason: str
+) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    build(site)
+    change(site)
+    reasons = why_afresh(monkeypatch)
+    build(site)
+    assert len(reasons) == 1 and reason in reasons[0]
+    edit_entry(site)  # the shape the long way stored serves the next edit
+    build(site)
+    assert reasons[1] == ""
+    assert_as_clean(site, tmp_path)
+
+
+def test_a_damaged_record_of_what_each_entry_feeds_means_the_long_way_then_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    build(site)
+    (cache_file,) = (site / ".sitegen").glob("cache-*.sqlite")
+    with sqlite3.connect(cache_file) as db:
+        db.execute("UPDATE shards SET data = x'00' WHERE name = 'dependents'")
+    reasons = why_afresh(monkeypatch)
+    edit_entry(site)
+    build(site)
+    edit_last_title_of_a_day(site)
+    build(site)
+    assert reasons == [inplace.DAMAGED, ""]
+    assert_as_clean(site, tmp_path)
+
+
+def test_a_damaged_shape_means_the_long_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    build(site)
+    (cache_file,) = (site / ".sitegen").glob("cache-*.sqlite")
+    with sqlite3.connect(cache_file) as db:  # well formed, the same files, but a position past the archive's end
+        (blob,) = db.execute("SELECT data FROM blobs WHERE name = 'shape'").fetchone()
+        order, drafts, days, topics, unknown = marshal.loads(blob)
+        days = ((days[0][0], (("day1.txt", 99, ()),)), *days[1:])
+        db.execute(
+            "UPDATE blobs SET data = ? WHERE name = 'shape'", (marshal.dumps((order, drafts, days, topics, unknown)),)
+        )
+    reasons = why_afresh(monkeypatch)
+    edit_entry(site)
+    build(site)
+    assert reasons[0] == inplace.DAMAGED
+    assert_as_clean(site, tmp_path)
+
+
+def test_a_group_whose_deps_name_an_entry_is_on_record_as_fed_by_it(tmp_path: Path) -> None:
+    """The groups an in-place edit re-plans are exactly those whose deps change with the entry's digest."""
+    site = make_site(tmp_path / "synth")
+    config, topics = load_config(site, None), load_topics(site)
+    content = load_content(read_entry_files(site).files, topics)
+    archive = build_index(content)
+    full = {group.name: group.deps for group in plan_pages(archive, config).groups}
+    feeds = dependents(plan_pages(archive, config).groups, archive)
+    entries = [*archive.entries[:3], *archive.entries[-3:], *random.Random(7).sample(archive.entries, 25)]
+    for entry in entries:
+        edited = replace(entry, digest="f" * 64)
+        swapped = {e.path: edited if e.path == entry.path else e for e in content.entries}
+        again = archive_of(shape_of(content.entries, topic_slugs(topics)), swapped, topics)
+        changed = {group.name for group in plan_pages(again, config).groups if group.deps != full[group.name]}
+        assert changed == set(feeds[entry.path]), entry.path
+        assert changed, entry.path  # every entry shows somewhere: its day at least
+
+
+def test_a_plan_of_some_groups_plans_them_as_the_whole_plan_does(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "synth")
+    config, topics = load_config(site, None), load_topics(site)
+    archive = build_index(load_content(read_entry_files(site).files, topics))
+    whole = plan_pages(archive, config)
+    # The sitemap and the redirects list every page; no entry's digest is in their deps, nor in robots.txt's.
+    names = [group.name for group in whole.groups if group.name not in ("sitemap.xml", "robots.txt", "_redirects")]
+    some = set(random.Random(3).sample(names, 40))
+    part = plan_pages(archive, config, only=some)
+    assert {group.name for group in part.groups} == some
+    assert part.entry_paths == whole.entry_paths and not part.complete
+    by_name = {group.name: group for group in whole.groups}
+    for group in part.groups:
+        assert group.deps == by_name[group.name].deps
+        assert group.expand() == by_name[group.name].expand()
+
+
+#: Edits that keep every entry's place: they are taken in place.
+IN_PLACE_KINDS = ("body", "title", "time", "summary")
+
+
+def _set(text: str, key: str, value: str) -> str:
+    """``text`` (an entry file) with front matter ``key`` set to ``value``, added after ``seq`` if absent."""
+    if re.search(rf"^{key}: ", text, flags=re.M):
+        return re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M)
+    return re.sub(r"^(seq: .*)$", f"\\1\n{key}: {value}", text, count=1, flags=re.M)
+
+
+def _edits(rng: random.Random, site: Path) -> Iterator[str]:
+    """Random edits of random entry files, of every kind: most move nothing, some move an entry."""
+    for _ in range(8):
+        path = rng.choice(sorted((site / "content/entries").rglob("*.md")))
+        text = path.read_text()
+        kind = rng.choice(["body", "body", "title", "time", "summary", "retag", "draft", "delete"])
+        if kind == "delete":
+            path.unlink()
+            yield kind
+            continue
+        if kind == "body":
+            text += f"\nCorrection {rng.randint(0, 10**6)}: a name was misspelled.\n"
+        elif kind == "title":
+            text = _set(text, "title", f"'Retitled {rng.randint(0, 10**6)}'")
+        elif kind == "time":
+            text = _set(text, "time", f'"0{rng.randint(1, 9)}:{rng.randint(10, 59)}"')
+        elif kind == "summary":
+            text = _set(text, "summary", f"'In short, {rng.randint(0, 10**6)}'")
+        elif kind == "retag":
+            text = _set(text, "tags", rng.choice(["[isis]", "[video, aleppo]", "[]"]))
+        elif kind == "draft":
+            text = _set(text, "draft", "true")
+        path.write_text(text)
+        yield kind
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_build_as_a_clean_build_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    site = make_site(tmp_path / "synth")
+    build(site)
+    reasons = why_afresh(monkeypatch)
+    kinds = []
+    for kind in _edits(random.Random(seed), site):
+        kinds.append(kind)
+        build(site)
+        if kind in IN_PLACE_KINDS:
+            assert reasons[-1] == "", kind
+        elif kind == "delete":
+            assert "removed" in reasons[-1]
+        assert_as_clean(site, tmp_path)
+    assert set(kinds) & set(IN_PLACE_KINDS) and set(kinds) - set(IN_PLACE_KINDS)  # the seed tried both ways
