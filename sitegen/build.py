@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import parallel
-from sitegen.cache import CACHE_DIR, BuildCache, Memo
+from sitegen.cache import BuildCache, Memo
+from sitegen.cachefile import CACHE_DIR
 from sitegen.config import load_config
 from sitegen.content import ENTRIES_DIR
 from sitegen.errors import SitegenError

@@ -3,14 +3,16 @@
 It remembers, between builds: each entry file's parsed front matter and
 rendered HTML (keyed by content digest plus the Markdown fingerprint), each
 entry file's stat, each output's page key, and what was written there (hash
-and size). Everything is saved as a diff against what the build started
+and size), and the archive's shape with the page groups each entry feeds
+(``sitegen.inplace``). Everything is saved as a diff against what the build started
 from, so a one-entry edit touches a handful of rows. Parses, file stats and
 output records are read whole on every build, so they are marshalled a day
 (a folder, or a ten-character shard of output paths) per row: at 50k entries,
 loading 110k rows one by one cost more than a whole no-op build should, and
 rewriting one blob of them all cost a tenth of an edit (the row layout is
 ``sitegen.cacherows``). A cache that is corrupt, of another version, or
-unreadable is discarded and rebuilt; it is never trusted past a check.
+unreadable is discarded and rebuilt (``sitegen.cachefile``); it is never
+trusted past a check.
 
 A long-running process (``sitegen serve``) passes a ``Memo``: what it last read
 from or wrote to the cache stays in memory and is used again as long as the
@@ -21,18 +23,16 @@ the server) makes the memo reload, never trusted stale.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import marshal
 import os
 import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from sitegen.cachefile import cache_path, new_generation, open_cache
 from sitegen.cacherows import (
     GroupRecord,
     OutputRecord,
@@ -55,19 +55,6 @@ from sitegen.scan import KnownFile, KnownFiles, Sources
 if TYPE_CHECKING:
     from sitegen.index import Shape
     from sitegen.preview import RenderState
-
-CACHE_VERSION = "10"
-CACHE_DIR = ".sitegen"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, html TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS blobs (name TEXT PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS shards (name TEXT, shard TEXT, data BLOB NOT NULL, PRIMARY KEY (name, shard));
-CREATE TABLE IF NOT EXISTS files (folder TEXT PRIMARY KEY, data BLOB NOT NULL);
-"""
-
 
 T = TypeVar("T")
 
@@ -104,44 +91,14 @@ class Memo:
         return files if isinstance(files, KnownFiles) else None
 
 
-def _layout(db: sqlite3.Connection) -> set[tuple[str, str]]:
-    return set(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
-
-
-@lru_cache(maxsize=1)
-def _expected_layout() -> set[tuple[str, str]]:
-    """The tables (and their columns) a cache of this version has."""
-    db = sqlite3.connect(":memory:")
-    try:
-        db.executescript(_SCHEMA)
-        return _layout(db)
-    finally:
-        db.close()
-
-
-def _new_generation() -> str:
-    """A fresh generation id (``uuid`` would add its import, and ``platform``'s, to every build)."""
-    return os.urandom(16).hex()
-
-
 class BuildCache:
     """A thin, typed wrapper over one SQLite file; every failure means "start empty"."""
 
     def __init__(self, site_dir: Path, out_dir: Path, memo: Memo | None = None) -> None:
-        folder = site_dir / CACHE_DIR
-        folder.mkdir(exist_ok=True)
         self.scope = str(out_dir.resolve())
-        # One cache per output folder, so `sitegen serve` (its own folder) and `sitegen build` don't evict each other.
-        self.path = folder / f"cache-{hashlib.sha256(self.scope.encode()).hexdigest()[:12]}.sqlite"
-        self.discarded = ""
+        self.path = cache_path(site_dir, self.scope)
+        self.db, self.discarded = open_cache(self.path, self.scope)
         self.pid = os.getpid()
-        try:
-            self.db = self._open()
-        except sqlite3.DatabaseError as exc:
-            self.discarded = f"build cache unreadable ({exc}); rebuilding it"
-            for stale in (self.path, *(self.path.with_name(self.path.name + end) for end in ("-wal", "-shm"))):
-                stale.unlink(missing_ok=True)  # a log left beside a new file would be replayed into it
-            self.db = self._open()
         self.memo = memo
         generation = self.meta("generation") or ""
         if memo is not None and memo.generation != generation:
@@ -159,40 +116,12 @@ class BuildCache:
 
     def _commit(self, **tables: Any) -> None:
         """Commit the open transaction as a new generation; ``tables`` are the memo's new values."""
-        generation = _new_generation()
+        generation = new_generation()
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (generation,))
         self.db.commit()
         if self.memo is not None:
             self.memo.generation = generation
             self.memo.tables.update(tables)
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
-        # A cache, not a record: a write-ahead log synced at checkpoints (not at every commit) is
-        # never corrupted by a crash, only possibly a build behind, which is always safe.
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        version = scope = None
-        with contextlib.suppress(sqlite3.OperationalError):  # no meta table: a new (or foreign) file
-            version = db.execute("SELECT value FROM meta WHERE name = 'version'").fetchone()
-            scope = db.execute("SELECT value FROM meta WHERE name = 'scope'").fetchone()
-        current = version == (CACHE_VERSION,) and scope == (self.scope,)
-        if not current or _layout(db) != _expected_layout():
-            if version is not None:
-                self.discarded = (
-                    "build cache is from another sitegen version or output folder; rebuilding it"
-                    if not current
-                    else "build cache tables are not as this version lays them out; rebuilding it"
-                )
-            # Dropped, not emptied: another version's tables may have other columns.
-            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            for (table,) in tables.fetchall():
-                db.execute(f'DROP TABLE "{table.replace(chr(34), chr(34) * 2)}"')
-            db.executescript(_SCHEMA)
-            facts = [("version", CACHE_VERSION), ("scope", self.scope), ("generation", _new_generation())]
-            db.executemany("INSERT INTO meta VALUES (?, ?)", facts)
-            db.commit()
-        return db
 
     def meta(self, name: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()

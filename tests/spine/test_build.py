@@ -14,7 +14,8 @@ import pytest
 
 from sitegen import parallel
 from sitegen.build import build
-from sitegen.cache import CACHE_VERSION, BuildCache, Memo
+from sitegen.cache import BuildCache, Memo
+from sitegen.cachefile import CACHE_VERSION
 from sitegen.errors import BuildFailed, SitegenError
 from sitegen.progress import Progress
 from tests.conftest import FIXTURE_SITE, copy_site
