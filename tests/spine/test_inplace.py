@@ -20,7 +20,7 @@ import pytest
 
 from sitegen import inplace
 from sitegen.build import build
-from sitegen.cache import BuildCache
+from sitegen.cache import BuildCache, Memo
 from sitegen.config import load_config
 from sitegen.content import load_content
 from sitegen.index import archive_of, build_index, shape_of, topic_slugs
@@ -92,15 +92,18 @@ def publish_draft(site: Path) -> None:
 @pytest.mark.parametrize(
     "change", [edit_entry, edit_last_title_of_a_day, edit_lead_title, edit_aliased_entry_title, edit_draft_body]
 )
+@pytest.mark.parametrize("warm", [False, True], ids=["cold process", "warm process"])
 def test_an_edit_that_moves_nothing_is_taken_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Change
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Change, warm: bool
 ) -> None:
+    """In ``sitegen build`` and in ``sitegen serve``, whose memo keeps the shape between builds."""
     site = copy_site(FIXTURE_SITE, tmp_path / "site")
-    build(site)
+    memo = Memo() if warm else None
+    build(site, memo=memo)
     change(site)
     reasons = why_afresh(monkeypatch)
     monkeypatch.setattr(inplace, "shape_of", refuse)  # the long way would index afresh
-    build(site)
+    build(site, memo=memo)
     assert reasons == [""]
     monkeypatch.undo()
     assert_as_clean(site, tmp_path)
