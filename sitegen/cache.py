@@ -283,17 +283,10 @@ class BuildCache:
 
     def _set_shape(self, key: str, shape: Shape, dependents: Mapping[str, tuple[str, ...]]) -> None:
         """Replace the stored shape and the dependents made from it (see ``sitegen.inplace``)."""
-        rows: dict[str, dict[str, tuple[str, ...]]] = {}
-        for path, names in dependents.items():
-            rows.setdefault(shard_of(path), {})[path] = names
-        db = self.db
-        db.execute("INSERT OR REPLACE INTO blobs VALUES ('shape', ?)", (pack_shape(shape),))
-        db.execute("DELETE FROM shards WHERE name = 'dependents'")
-        db.executemany(
-            "INSERT INTO shards VALUES ('dependents', ?, ?)",
-            ((shard, marshal.dumps(row)) for shard, row in rows.items()),
-        )
-        db.execute("INSERT OR REPLACE INTO meta VALUES ('shape', ?)", (key,))
+        self.db.execute("INSERT OR REPLACE INTO blobs VALUES ('shape', ?)", (pack_shape(shape),))
+        self.db.execute("DELETE FROM shards WHERE name = 'dependents'")
+        self._set_shards("dependents", dependents, {})
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shape', ?)", (key,))
 
     def record_files(self, sources: Sources, known: KnownFiles) -> None:
         """Remember each entry file's stat and digest, so the next build need not read unchanged files.

@@ -43,7 +43,7 @@ class Planned:
     plan: Plan
     #: The shape to store for the next build; None when the stored one still holds.
     shape: ShapeRecord | None
-    #: Why the long way was taken ("" when the edit was taken in place), for ``--verbose`` and the tests.
+    #: Why the long way was taken ("" when the edit was taken in place), for the progress line and the tests.
     afresh: str
 
 
@@ -65,14 +65,15 @@ def load_and_plan(
     outputs that are gone.
     """
     reason = _why_not(imported, absent, cache, fingerprint)
+    fresh: Mapping[str, Entry] = {}  # edited files parsed on the way in: the long way does not parse them again
     if not reason:
-        edit = _in_place(files, known, topics, config, cache)
+        edit, fresh = _in_place(files, known, topics, config, cache, progress)
         if isinstance(edit, Planned):
             progress.stage("index", f"the edit moved nothing: {len(edit.plan.groups):,} page groups to look at")
             return edit
         reason = edit
     progress.stage("index", f"the whole archive, as {reason}")
-    parsed = parse_new(files, known, progress, imported)
+    parsed = parse_new(files, known, progress, {**imported, **fresh})
     content = load_content(list(files), topics, parse=cached_parser(parsed))
     shape = shape_of(content.entries, topic_slugs(topics))
     archive = archive_of(shape, {entry.path: entry for entry in content.entries}, topics)
@@ -83,6 +84,8 @@ def load_and_plan(
     return Planned(content, archive, plan, record, reason)
 
 
+#: Why the long way is taken when an edited entry's place differs from the cached parse's (or there is none).
+MOVED = "an edit moved an entry (its day, order, slug, tags, aliases or draft state), or the cache lost it"
 #: Why the long way is taken when the cache's shape, or its record of which groups each entry feeds, is
 #: missing, unreadable or does not fit the entries: the long way then stores both afresh.
 DAMAGED = "the cache's shape of the archive is missing or damaged"
@@ -105,31 +108,39 @@ def _in_place(
     topics: tuple[Topic, ...],
     config: SiteConfig,
     cache: BuildCache,
-) -> Planned | str:
-    """The build's content, archive and plan from the stored shape, or why not."""
+    progress: Progress,
+) -> tuple[Planned | str, Mapping[str, Entry]]:
+    """The build's content, archive and plan from the stored shape, or why not; with the edited
+    files' parses by digest, so that the long way, if taken, need not parse them again."""
     shape = cache.shape()
     if shape is None:
-        return DAMAGED
+        return DAMAGED, {}
     if len(files) != len(shape.order) + len(shape.drafts) or not {source.rel for source in files}.issuperset(
         (*shape.order, *shape.drafts)
     ):
-        return "entry files were added, removed or renamed"
+        return "entry files were added, removed or renamed", {}
     by_path = {entry.path: entry for entry in known.values()}
     edited = [source for source in files if (entry := by_path.get(source.rel)) is None or entry.digest != source.digest]
-    fresh = load_content(edited, topics).entries  # bad input fails here as it would the long way
-    if any(entry.path not in by_path or place(entry) != place(by_path[entry.path]) for entry in fresh):
-        return "an edit moved an entry (its day, order, slug, tags, aliases or draft state), or the cache lost it"
-    found = cache.dependents([entry.path for entry in fresh if not entry.draft])
+    fresh = parse_new(edited, known, progress, {})  # by path; on all cores when there are many
+    by_digest = {entry.digest: entry for entry in fresh.values()}
+    if len(fresh) != len(edited):
+        return "an edited file has errors", by_digest  # the long way reports every one with file and line
+    if any(path not in by_path or place(entry) != place(by_path[path]) for path, entry in fresh.items()):
+        return (
+            "an edit moved an entry (its day, order, slug, tags, aliases or draft state), or the cache lost it",
+            by_digest,
+        )
+    found = cache.dependents([path for path, entry in fresh.items() if not entry.draft])
     if found is None:
-        return DAMAGED
-    by_path.update((entry.path, entry) for entry in fresh)
+        return DAMAGED, by_digest
+    by_path.update(fresh)
     try:
         archive = archive_of(shape, by_path, topics)
     except (KeyError, IndexError, TypeError, ValueError):
-        return DAMAGED
+        return DAMAGED, by_digest
     dirty = {name for names in found.values() for name in names}
     plan = plan_pages(archive, config, only=dirty)
     if len(plan.groups) != len(dirty):
-        return DAMAGED  # a group on record that this plan does not have: re-read them all
+        return DAMAGED, by_digest  # a group on record that this plan does not have: re-read them all
     content = Content(tuple(by_path[source.rel] for source in files), topics)
-    return Planned(content, archive, plan, None, "")
+    return Planned(content, archive, plan, None, ""), by_digest

@@ -182,8 +182,9 @@ def test_a_group_whose_deps_name_an_entry_is_on_record_as_fed_by_it(tmp_path: Pa
     config, topics = load_config(site, None), load_topics(site)
     content = load_content(read_entry_files(site).files, topics)
     archive = build_index(content)
-    full = {group.name: group.deps for group in plan_pages(archive, config).groups}
-    feeds = dependents(plan_pages(archive, config).groups, archive)
+    groups = plan_pages(archive, config).groups
+    full = {group.name: group.deps for group in groups}
+    feeds = dependents(groups, archive)
     entries = [*archive.entries[:3], *archive.entries[-3:], *random.Random(7).sample(archive.entries, 25)]
     for entry in entries:
         edited = replace(entry, digest="f" * 64)
