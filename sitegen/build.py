@@ -194,15 +194,18 @@ def build(
         from sitegen.incremental import EntryHtml, add_search, render_changed
         from sitegen.inplace import load_and_plan
         from sitegen.preview import RenderState
+        from sitegen.records import complete, last_records
         from sitegen.render import Renderer
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
-        previous, known, previous_groups = cache.outputs(), cache.entries(), cache.groups()
+        known = cache.entries()
         loaded = load_and_plan(sources.files, known, imported, topics, config, cache, fingerprint, absent, progress)
         content, archive, planned = loaded.content, loaded.archive, loaded.plan
         check_tags(site_dir, archive, strict, progress)
         assets, html = collect_assets(theme, cache), EntryHtml(cache, bodies)
+        last = last_records(cache, planned, assets.files, recorded)
+        previous, previous_groups = last.outputs, last.groups
         renderer = Renderer(config, archive, theme, assets.urls, html, bytecode_dir(site_dir))
         staging = Staging.begin(out_dir)
         try:
@@ -216,6 +219,7 @@ def build(
         except BaseException:
             recover(out_dir)  # drop the half-staged build; the previous site was never touched
             raise
+        last, records = complete(cache, last, plan.records)
         commit(staging, plan.staged, plan.removed)
         # A build whose search index may be stale (Pagefind could not run) is not current: the next one retries.
         current, key = search_index.current, search_index.key
@@ -230,8 +234,8 @@ def build(
                 known=known,
                 html=html.fresh,
                 html_prefix=html.prefix,
-                outputs=plan.records,
-                previous=previous,
+                outputs=records,
+                previous=last.outputs,
                 groups=plan.groups,
                 previous_groups=previous_groups,
                 meta=meta,
@@ -246,12 +250,12 @@ def build(
         if memo is not None:
             memo.rendered = RenderState(config, theme, assets.urls, archive, bytecode_dir(site_dir))
     progress.stage("write", f"{len(plan.staged):,} written, {len(plan.removed):,} removed")
-    written = len(plan.staged)
+    written, pages = len(plan.staged), len(records) + last.elsewhere
     return BuildResult(
         written,
-        len(plan.records) - written,
+        pages - written,
         len(plan.removed),
-        len(plan.records),
+        pages,
         progress.elapsed(),
         tuple(progress.warnings),
         sum(1 for path in (*plan.staged, *plan.removed) if path.startswith(SEARCH_OUTPUT)),

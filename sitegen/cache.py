@@ -213,32 +213,49 @@ class BuildCache:
     def all_html(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT key, html FROM html"))
 
-    def outputs(self) -> Mapping[str, OutputRecord]:
-        """What the last build wrote at each output path."""
+    def outputs(self, shards: Collection[str] | None = None) -> Mapping[str, OutputRecord]:
+        """What the last build wrote at each output path (only at the paths in ``shards``, if given)."""
+        if shards is not None:
+            return self._load_outputs(shards)
         return self._remembered("outputs", self._load_outputs)
 
-    def _load_outputs(self) -> dict[str, OutputRecord]:
+    def _load_outputs(self, shards: Collection[str] | None = None) -> dict[str, OutputRecord]:
         out: dict[str, OutputRecord] = {}
-        for rows in self._shards("outputs"):
+        for rows in self._shards("outputs", shards):
             if all_rows(rows.values(), 3):  # a damaged row: its pages are made again
                 out.update(zip(rows, map(as_output_record, rows.values()), strict=True))
         return out
 
-    def groups(self) -> Mapping[str, GroupRecord]:
-        """Each page group's key and output paths as the last build recorded them."""
-        return self._remembered(
-            "groups",
-            lambda: {
-                name: row
-                for rows in self._shards("groups")
-                for name, row in rows.items()
-                if is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
-            },
-        )
+    def groups(self, shards: Collection[str] | None = None) -> Mapping[str, GroupRecord]:
+        """Each page group's key and output paths as the last build recorded them (only the groups in
+        ``shards``, if given)."""
+        if shards is not None:
+            return self._load_groups(shards)
+        return self._remembered("groups", self._load_groups)
 
-    def _shards(self, name: str) -> Iterator[dict[str, Any]]:
-        for (data,) in self._reader().execute("SELECT data FROM shards WHERE name = ?", (name,)):
-            yield read_records(data)
+    def _load_groups(self, shards: Collection[str] | None = None) -> dict[str, GroupRecord]:
+        return {
+            name: row
+            for rows in self._shards("groups", shards)
+            for name, row in rows.items()
+            if is_row(row, 2) and type(row[0]) is str and type(row[1]) is tuple
+        }
+
+    def shard_names(self, name: str, prefix: str) -> set[str]:
+        """The rows of table ``name`` that hold keys starting with ``prefix`` (a ten-character shard or shorter)."""
+        query = "SELECT shard FROM shards WHERE name = ? AND substr(shard, 1, ?) = ?"
+        return {shard for (shard,) in self._reader().execute(query, (name, len(prefix), prefix))}
+
+    def _shards(self, name: str, only: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+        db = self._reader()
+        if only is None:
+            for (data,) in db.execute("SELECT data FROM shards WHERE name = ?", (name,)):
+                yield read_records(data)
+            return
+        for shard in sorted(only):
+            row = db.execute("SELECT data FROM shards WHERE name = ? AND shard = ?", (name, shard)).fetchone()
+            if row is not None:
+                yield read_records(row[0])
 
     def _set_shards(self, name: str, new: Mapping[str, tuple[Any, ...]], old: Mapping[str, tuple[Any, ...]]) -> None:
         """Rewrite the rows of table ``name`` in which ``new`` differs from ``old`` (what the cache holds)."""
@@ -269,13 +286,8 @@ class BuildCache:
         """The page groups whose deps named each of ``paths`` (entries) at the last build that made the
         shape; None if any is not on record (a damaged or missing row: the build then plans everything)."""
         rows: dict[str, Any] = {}
-        for shard in {shard_of(path) for path in paths}:
-            row = (
-                self._reader()
-                .execute("SELECT data FROM shards WHERE name = 'dependents' AND shard = ?", (shard,))
-                .fetchone()
-            )
-            rows.update(read_records(row[0]) if row else {})
+        for shard in self._shards("dependents", {shard_of(path) for path in paths}):
+            rows.update(shard)
         found = {path: rows.get(path) for path in paths}
         if not all(type(names) is tuple and all(type(name) is str for name in names) for names in found.values()):
             return None
@@ -343,6 +355,8 @@ class BuildCache:
         ``known`` and ``previous`` are what the cache held when the build started;
         body HTML is kept under ``html_prefix`` + digest for current entries only; ``shape`` is
         the archive's new shape, its key and its dependents (None: the stored one still holds).
+        ``outputs`` and ``groups`` (with their ``previous``) may be some rows (shards) of them, each whole,
+        where no memo holds the tables (``sitegen.records``): only rows that differ are rewritten.
         """
         entries = list(entries)
         current = {entry.digest: entry for entry in entries}

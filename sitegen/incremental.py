@@ -171,7 +171,8 @@ def render_changed(
     records: dict[str, OutputRecord] = {}
     groups: dict[str, GroupRecord] = {}
     if not plan.complete:  # an edit in place: the groups not planned stand as the last build left them
-        records.update(previous)
+        # The search index is no page group: ``add_search`` keeps it, or replaces it and prunes the old one.
+        records.update((path, record) for path, record in previous.items() if not path.startswith(SEARCH_OUTPUT))
         groups.update(previous_groups)
         for group in plan.groups:
             for path in previous_groups.get(group.name, ("", ()))[1]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import inplace
+from sitegen import incremental, inplace
 from sitegen.build import build
 from sitegen.cache import BuildCache, Memo
 from sitegen.config import load_config
@@ -264,3 +264,82 @@ def test_random_edits_build_as_a_clean_build_does(tmp_path: Path, monkeypatch: p
             assert "removed" in reasons[-1]
         assert_as_clean(site, tmp_path)
     assert set(kinds) & set(IN_PLACE_KINDS) and set(kinds) - set(IN_PLACE_KINDS)  # the seed tried both ways
+
+
+def test_an_edit_in_place_reads_and_rewrites_only_the_rows_of_its_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a memo, the records of pages the edit cannot change are neither read nor written, those it
+    can change (and the theme's assets') are all read, and the build still counts every file of the site."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    first = build(site)
+    edit_entry(site)
+    whole: list[str] = []
+    for table in ("outputs", "groups"):
+        real = getattr(BuildCache, table)
+
+        def spy(
+            self: BuildCache, shards: object = None, table: str = table, real: Callable[..., object] = real
+        ) -> object:
+            if shards is None:
+                whole.append(table)
+            return real(self, shards)
+
+        monkeypatch.setattr(BuildCache, table, spy)
+    saved: list[set[str]] = []
+    real_set = BuildCache._set_shards
+
+    def set_shards(self: BuildCache, name: str, new: dict[str, object], old: dict[str, object]) -> None:
+        if name in ("outputs", "groups"):
+            saved.append(set(new))
+        real_set(self, name, new, old)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BuildCache, "_set_shards", set_shards)
+    read_back: list[str] = []  # a page or asset with no record to compare with is compared with the file
+    monkeypatch.setattr(incremental, "same_on_disk", lambda out, path, data: read_back.append(path))
+    result = build(site)
+    monkeypatch.undo()
+    assert whole == [] and read_back == []  # the forked check of the output folder reads them in its own process
+    assert saved and all(len(records) < first.pages for records in saved)
+    assert result.pages == first.pages and result.unchanged == result.pages - result.written
+    assert_as_clean(site, tmp_path)
+
+
+def test_a_lost_record_of_a_group_an_edit_feeds_is_made_again_and_its_rows_keep_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a group's pages are is read off its record; without one, the rows its pages land in are read
+    after rendering, so the records of other groups in them stay."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    first = build(site)
+    with BuildCache.open(site, site / "public", Progress(quiet=True)) as cache:
+        fed = cache.dependents(["2014/01/08/01-tuesday-summary.md"])
+    assert fed is not None
+    lost = set(fed["2014/01/08/01-tuesday-summary.md"])
+    (cache_file,) = (site / ".sitegen").glob("cache-*.sqlite")
+    with sqlite3.connect(cache_file) as db:
+        for shard, data in db.execute("SELECT shard, data FROM shards WHERE name = 'groups'").fetchall():
+            rows = {name: row for name, row in marshal.loads(data).items() if name not in lost}
+            db.execute("UPDATE shards SET data = ? WHERE name = 'groups' AND shard = ?", (marshal.dumps(rows), shard))
+    reasons = why_afresh(monkeypatch)
+    edit_entry(site)
+    result = build(site)
+    assert reasons == [""] and result.pages == first.pages
+    assert_as_clean(site, tmp_path)
+
+
+def test_an_edit_in_place_rebuilds_the_search_index_and_prunes_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search index's rows are read with the groups' rows: its files change with any entry page."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text().replace('search = "off"', 'search = "required"'))
+    build(site)
+    before = {path for path in snapshot(site / "public") if path.startswith("pagefind/")}
+    reasons = why_afresh(monkeypatch)
+    edit_entry(site)
+    build(site)
+    assert reasons == [""]
+    assert {path for path in snapshot(site / "public") if path.startswith("pagefind/")} != before
+    assert_as_clean(site, tmp_path)
