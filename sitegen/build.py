@@ -180,7 +180,7 @@ def build(
             # What the import just wrote is taken as it wrote it; ``reread`` reads it at the end, off this path.
             as_imported = {entry.path: digest for digest, entry in imported.items()}
             sources = read_entry_files(site_dir, known_files := cache.known_files(), entries_changed, as_imported)
-            cache.record_files(sources, known_files)
+            recorded_files = cache.record_files(sources, known_files)
             topics, theme = load_topics(site_dir), find_theme(site_dir, config.theme)
             fingerprint = site_fingerprint(config, theme, topics)
             inputs = inputs_key(fingerprint, [(source.rel, source.digest) for source in sources.files], strict)
@@ -199,9 +199,11 @@ def build(
         from sitegen.search import OUTPUT_PREFIX as SEARCH_OUTPUT
         from sitegen.search import index_search
 
-        known = cache.entries()
-        loaded = load_and_plan(sources.files, known, imported, topics, config, cache, fingerprint, absent, progress)
-        content, archive, planned = loaded.content, loaded.archive, loaded.plan
+        root = site_dir / ENTRIES_DIR
+        loaded = load_and_plan(
+            sources.files, known_files, imported, topics, config, cache, fingerprint, absent, progress, root
+        )
+        archive, planned = loaded.archive, loaded.plan
         check_tags(site_dir, archive, strict, progress)
         assets, html = collect_assets(theme, cache), EntryHtml(cache, bodies)
         last = last_records(cache, planned, assets.files, recorded)
@@ -230,8 +232,9 @@ def build(
         pending = sum(len(indices) for _sources, indices in batches)
         with parallel.background(reread_all, batches, fork=pending >= parallel.PARALLEL_MIN) as rereading:
             cache.save(
-                entries=content.entries,
-                known=known,
+                entries=loaded.entries,
+                known=loaded.known,
+                digests={source.digest for source in sources.files},
                 html=html.fresh,
                 html_prefix=html.prefix,
                 outputs=records,
@@ -244,7 +247,7 @@ def build(
             found = rereading()
         settled_files, *settled_dumps = settle_all(batches, found)
         if settled_files is not None:
-            cache.record_files(settled_files, known_files)
+            cache.record_files(settled_files, recorded_files)
         if settled_dumps and settled_dumps[0] is not None:
             cache.record_import_files(settled_dumps[0], cache.import_files())
         if memo is not None:

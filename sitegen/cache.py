@@ -155,6 +155,21 @@ class BuildCache:
                 continue  # that folder's files are parsed again
         return out
 
+    def entry_rows(self, folder: str) -> dict[str, tuple[Any, ...]]:
+        """One folder's cached parses as stored (see ``cacherows.unpack_entry``), by path; empty for a
+        missing or damaged row, or parses by another parser: for entries read only when a page asks
+        for them (``sitegen.pending``)."""
+        row = self._reader().execute("SELECT data FROM entries WHERE folder = ?", (folder,)).fetchone()
+        if row is None or self.meta("parser") != parser_key():
+            return {}
+        try:
+            values = marshal.loads(row[0])
+        except (ValueError, TypeError, EOFError):
+            return {}
+        if type(values) is not list:
+            return {}
+        return {item[0]: item for item in values if type(item) is tuple and item and type(item[0]) is str}
+
     def _blob(self, name: str) -> dict[str, Any]:
         row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
         return read_records(row[0]) if row else {}
@@ -174,7 +189,7 @@ class BuildCache:
                 files.update(rows)
             else:  # a damaged record: that file is read again
                 files.update((rel, row) for rel, row in rows.items() if is_row(row, 5))
-        return KnownFiles(files, self._scanned_ns("files_scanned_ns"))
+        return KnownFiles(files, self._scanned_ns("files_scanned_ns"), self.meta("files_token") or "")
 
     def import_files(self) -> KnownFiles:
         """Each file the importer reads, with its stat and digest when the last import (or check) started."""
@@ -300,29 +315,20 @@ class BuildCache:
         self._set_shards("dependents", dependents, {})
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shape', ?)", (key,))
 
-    def record_files(self, sources: Sources, known: KnownFiles) -> None:
+    def record_files(self, sources: Sources, known: KnownFiles) -> KnownFiles:
         """Remember each entry file's stat and digest, so the next build need not read unchanged files.
 
         Committed at once, whatever the build's outcome: a stat and the digest of the bytes
-        read after it are a fact about the file, not about the build.
+        read after it are a fact about the file, not about the build. So the record can be ahead
+        of the parses a finished build saved; a new ``token`` whenever a digest changes (a stat
+        alone does not) lets ``save`` note which record its parses are of (``parsed_token``).
+        Returns the record as it now stands.
         """
         if sources.as_recorded(known):
-            return  # every file was as recorded and none was read: nothing new was learnt
-        # A file not read is as ``known`` has it (that is why it was not read): the new record is
-        # the old one with the files read put in and the files gone taken out.
-        read = [source for source in sources.files if source.fresh or source.written]
-        added = sum(1 for source in read if source.rel not in known.files)
-        gone: set[str] = set()
-        if len(known.files) + added != len(sources.files):
-            gone = known.files.keys() - {source.rel for source in sources.files}
-        files = dict(known.files)
-        for rel in gone:
-            del files[rel]
-        # A file taken as an import wrote it was not read: its digest is no fact until it is read again (``reread``).
-        # It is recorded without one (it exists, so a watcher's rescan keeps it, but it is read again).
-        files.update((source.rel, (*source.stat, "" if source.written else source.digest)) for source in read)
+            return known  # every file was as recorded and none was read: nothing new was learnt
+        recorded, changed = known.updated(sources, new_generation)
+        files = recorded.files
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.
-        changed = {folder_of(source.rel) for source in read} | {folder_of(rel) for rel in gone}
         rows: dict[str, dict[str, KnownFile]] = {folder: {} for folder in changed}
         for rel, record in files.items():
             row = rows.get(rel.rpartition("/")[0])
@@ -333,14 +339,22 @@ class BuildCache:
             "INSERT OR REPLACE INTO files VALUES (?, ?)",
             ((folder, marshal.dumps(row, 2)) for folder, row in rows.items() if row),
         )
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('files_scanned_ns', ?)", (str(sources.scanned_ns),))
-        self._commit(files=KnownFiles(files, sources.scanned_ns))
+        facts = {"files_scanned_ns": str(recorded.scanned_ns), "files_token": recorded.token}
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", facts.items())
+        self._commit(files=recorded)
+        return recorded
+
+    def parsed_token(self) -> str:
+        """The ``KnownFiles.token`` of the file record whose every digest the cached parses hold, as the
+        last finished build saved them ("" if unknown)."""
+        return self.meta("parsed_token") or ""
 
     def save(
         self,
         *,
         entries: Iterable[Entry],
         known: Mapping[str, Entry],
+        digests: Collection[str],
         html: Mapping[str, str],
         html_prefix: str,
         outputs: Mapping[str, OutputRecord],
@@ -352,8 +366,10 @@ class BuildCache:
     ) -> None:
         """Record a successful build as a diff against the last one; called after its output is committed.
 
-        ``known`` and ``previous`` are what the cache held when the build started;
-        body HTML is kept under ``html_prefix`` + digest for current entries only; ``shape`` is
+        ``entries`` are the current parses of every folder that may have changed (all of them, or an
+        edit in place's folders), and ``known`` what the cache held for those folders by digest, as
+        ``previous`` are its output records; body HTML is kept under ``html_prefix`` + digest for the
+        current entries only, whose ``digests`` are all given; ``shape`` is
         the archive's new shape, its key and its dependents (None: the stored one still holds).
         ``outputs`` and ``groups`` (with their ``previous``) may be some rows (shards) of them, each whole,
         where no memo holds the tables (``sitegen.records``): only rows that differ are rewritten.
@@ -385,8 +401,8 @@ class BuildCache:
         db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", html.items())
         db.executemany("DELETE FROM html WHERE key = ?", ((html_prefix + digest,) for digest in gone))
         (rows,) = db.execute("SELECT count(*) FROM html").fetchone()
-        if rows > len(current):  # rows of another Markdown setup, or of parses no longer cached: sweep
-            keep = {html_prefix + digest for digest in current}
+        if rows > len(digests):  # rows of another Markdown setup, or of parses no longer cached: sweep
+            keep = {html_prefix + digest for digest in digests}
             stale = [key for (key,) in db.execute("SELECT key FROM html") if key not in keep]
             db.executemany("DELETE FROM html WHERE key = ?", ((key,) for key in stale))
         if outputs != previous:
@@ -394,6 +410,8 @@ class BuildCache:
         if groups != previous_groups:
             self._set_shards("groups", groups, previous_groups)
         db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+        # The parses are now of the file record as this build left it (``record_files`` ran before).
+        db.execute("INSERT OR REPLACE INTO meta SELECT 'parsed_token', value FROM meta WHERE name = 'files_token'")
         if shape is not None:
             self._set_shape(shape.key, shape.shape, shape.dependents)
         self._commit(entries=current, outputs=outputs, groups=groups, **({"shape": shape.shape} if shape else {}))

@@ -106,7 +106,7 @@ as_output_record = partial(tuple.__new__, OutputRecord)
 
 def pack_shape(shape: Shape) -> bytes:
     """The archive's shape as one blob: its tuples as they are (marshal shares the repeated strings)."""
-    return marshal.dumps((shape.order, shape.drafts, shape.days, shape.topics, shape.unknown))
+    return marshal.dumps((shape.order, shape.drafts, shape.days, shape.topics, shape.unknown, shape.slugs, shape.leads))
 
 
 def read_shape(data: bytes) -> Shape | None:
@@ -121,6 +121,6 @@ def read_shape(data: bytes) -> Shape | None:
         value = marshal.loads(data)
     except (ValueError, TypeError, EOFError):
         return None
-    if not is_row(value, 5) or not all(type(part) is tuple for part in value):
+    if not is_row(value, 7) or not all(type(part) is tuple for part in value):
         return None
     return Shape(*value)

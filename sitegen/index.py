@@ -139,6 +139,10 @@ class Shape:
     topics: tuple[tuple[str, tuple[int, ...]], ...]
     #: (position, tag) for each tag no topic defines, by path, then tag.
     unknown: tuple[tuple[int, str], ...]
+    #: Each published entry's slug, in ``order``: with its day, its URL.
+    slugs: tuple[str, ...]
+    #: The positions of leads: every other published entry is of kind "entry".
+    leads: tuple[int, ...]
 
 
 def _sections(places: list[tuple[Any, ...]], positions: Iterable[int]) -> tuple[tuple[str, int, tuple[int, ...]], ...]:
@@ -177,6 +181,8 @@ def shape_of(entries: Iterable[Entry], topic_slugs: Iterable[str]) -> Shape:
         days=days,
         topics=tuple((slug, tuple(members)) for slug, members in tagged.items()),
         unknown=tuple(unknown),
+        slugs=tuple(item[_SLUG] for item in published),
+        leads=tuple(at for at, item in enumerate(published) if item[_KIND] == "lead"),
     )
 
 

@@ -8,7 +8,9 @@ those whose deps named an edited entry's old digest (``pages.dependents``).
 Such a build parses and checks only the edited files, fills the stored shape
 with entries, and plans only those groups. At 10k entries that skips about a
 quarter of a one-entry rebuild: validating, indexing and planning the whole
-archive, and keying every page group.
+archive, and keying every page group. Without a memo (``sitegen build``) it
+does not even unpack the cached parses: the shape is filled with pending
+entries (``sitegen.pending``) that read theirs when a page asks.
 
 Anything else takes the long way and stores the shape it made (when it
 differs) for the next build: a new, moved, retagged or deleted entry; another
@@ -22,25 +24,31 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sitegen.cache import BuildCache, ShapeRecord
+from sitegen.cacherows import folder_of
 from sitegen.config import SiteConfig
 from sitegen.content import load_content
 from sitegen.incremental import cached_parser, parse_new
 from sitegen.index import Archive, archive_of, place, shape_of, topic_slugs
-from sitegen.model import Content, Entry, Topic
+from sitegen.model import Entry, Topic
 from sitegen.pages import Plan, dependents, plan_pages
+from sitegen.pending import CachedParses, pending_entries
 from sitegen.progress import Progress
-from sitegen.scan import SourceFile
+from sitegen.scan import KnownFiles, SourceFile
 
 
 @dataclass(frozen=True)
 class Planned:
-    """The build's content, its archive and the plan of what to render."""
+    """The build's archive, the plan of what to render, and the parses for the cache to save."""
 
-    content: Content
     archive: Archive
     plan: Plan
+    #: The entries the cache saves: all of them, or after an edit in place the edited folders' (whole).
+    entries: tuple[Entry, ...]
+    #: What the cache held for ``entries``' folders when the build started, by digest (what they replace).
+    known: Mapping[str, Entry]
     #: The shape to store for the next build; None when the stored one still holds.
     shape: ShapeRecord | None
     #: Why the long way was taken ("" when the edit was taken in place), for the progress line and the tests.
@@ -49,7 +57,7 @@ class Planned:
 
 def load_and_plan(
     files: Sequence[SourceFile],
-    known: Mapping[str, Entry],
+    known_files: KnownFiles,
     imported: Mapping[str, Entry],
     topics: tuple[Topic, ...],
     config: SiteConfig,
@@ -57,22 +65,24 @@ def load_and_plan(
     fingerprint: str,
     absent: Collection[str],
     progress: Progress,
+    root: Path,
 ) -> Planned:
     """Parse and check what changed, index, and plan the pages: in place if the edit allows it.
 
-    ``known`` are the last build's entries by digest, ``imported`` what this build's import
-    wrote, ``fingerprint`` the site's (config, theme, topics) and ``absent`` the last build's
-    outputs that are gone.
+    ``known_files`` is the file record as this build found it, ``imported`` what this build's
+    import wrote, ``fingerprint`` the site's (config, theme, topics), ``absent`` the last build's
+    outputs that are gone, and ``root`` the entries folder.
     """
     reason = _why_not(imported, absent, cache, fingerprint)
     fresh: Mapping[str, Entry] = {}  # edited files parsed on the way in: the long way does not parse them again
     if not reason:
-        edit, fresh = _in_place(files, known, topics, config, cache, progress)
+        edit, fresh = _in_place(files, known_files, topics, config, cache, progress, root)
         if isinstance(edit, Planned):
             progress.stage("index", f"the edit moved nothing: {len(edit.plan.groups):,} page groups to look at")
             return edit
         reason = edit
     progress.stage("index", f"the whole archive, as {reason}")
+    known = cache.entries()
     parsed = parse_new(files, known, progress, {**imported, **fresh})
     content = load_content(list(files), topics, parse=cached_parser(parsed))
     shape = shape_of(content.entries, topic_slugs(topics))
@@ -81,7 +91,7 @@ def load_and_plan(
     key = hashlib.sha256(repr((shape, config)).encode()).hexdigest()
     stored = None if reason == DAMAGED else cache.meta("shape")
     record = None if key == stored else ShapeRecord(key, shape, dependents(plan.groups, archive))
-    return Planned(content, archive, plan, record, reason)
+    return Planned(archive, plan, content.entries, known, record, reason)
 
 
 #: Why the long way is taken when an edited entry's place differs from the cached parse's (or there is none).
@@ -89,6 +99,8 @@ MOVED = "an edit moved an entry (its day, order, slug, tags, aliases or draft st
 #: Why the long way is taken when the cache's shape, or its record of which groups each entry feeds, is
 #: missing, unreadable or does not fit the entries: the long way then stores both afresh.
 DAMAGED = "the cache's shape of the archive is missing or damaged"
+#: Why the long way is taken when the cached parses are not of the file record the build started from.
+UNSAVED = "the last build did not finish (or a file changed while it ran)"
 
 
 def _why_not(imported: Mapping[str, Entry], absent: Collection[str], cache: BuildCache, fingerprint: str) -> str:
@@ -104,13 +116,14 @@ def _why_not(imported: Mapping[str, Entry], absent: Collection[str], cache: Buil
 
 def _in_place(
     files: Sequence[SourceFile],
-    known: Mapping[str, Entry],
+    known_files: KnownFiles,
     topics: tuple[Topic, ...],
     config: SiteConfig,
     cache: BuildCache,
     progress: Progress,
+    root: Path,
 ) -> tuple[Planned | str, Mapping[str, Entry]]:
-    """The build's content, archive and plan from the stored shape, or why not; with the edited
+    """The build's archive, plan and parses to save from the stored shape, or why not; with the edited
     files' parses by digest, so that the long way, if taken, need not parse them again."""
     shape = cache.shape()
     if shape is None:
@@ -119,28 +132,53 @@ def _in_place(
         (*shape.order, *shape.drafts)
     ):
         return "entry files were added, removed or renamed", {}
+    parses = None if cache.memo is not None else CachedParses(cache, root)
+    if parses is None:  # a warm process: its memo holds every parse already
+        known = cache.entries()
+        recorded = {entry.path: entry.digest for entry in known.values()}
+    elif known_files.token and known_files.token == cache.parsed_token():
+        recorded = {rel: row[4] for rel, row in known_files.files.items()}
+    else:
+        return UNSAVED, {}
+    edited = [source for source in files if recorded.get(source.rel) != source.digest]
+    folders = {folder_of(source.rel) for source in edited}
+    if parses is not None:  # the edited files' folders' parses of the files as recorded: to compare and save
+        known = {
+            entry.digest: entry
+            for folder in folders
+            for entry in parses.folder(folder).values()
+            if recorded.get(entry.path) == entry.digest
+        }
     by_path = {entry.path: entry for entry in known.values()}
-    edited = [source for source in files if (entry := by_path.get(source.rel)) is None or entry.digest != source.digest]
     fresh = parse_new(edited, known, progress, {})  # by path; on all cores when there are many
     by_digest = {entry.digest: entry for entry in fresh.values()}
     if len(fresh) != len(edited):
         return "an edited file has errors", by_digest  # the long way reports every one with file and line
     if any(path not in by_path or place(entry) != place(by_path[path]) for path, entry in fresh.items()):
-        return (
-            "an edit moved an entry (its day, order, slug, tags, aliases or draft state), or the cache lost it",
-            by_digest,
-        )
+        return MOVED, by_digest
     found = cache.dependents([path for path, entry in fresh.items() if not entry.draft])
     if found is None:
         return DAMAGED, by_digest
     by_path.update(fresh)
     try:
-        archive = archive_of(shape, by_path, topics)
+        entries = by_path if parses is None else pending_entries(shape, _digests(files), parses) | by_path
+        archive = archive_of(shape, entries, topics)
     except (KeyError, IndexError, TypeError, ValueError):
         return DAMAGED, by_digest
     dirty = {name for names in found.values() for name in names}
     plan = plan_pages(archive, config, only=dirty)
     if len(plan.groups) != len(dirty):
         return DAMAGED, by_digest  # a group on record that this plan does not have: re-read them all
-    content = Content(tuple(by_path[source.rel] for source in files), topics)
-    return Planned(content, archive, plan, None, ""), by_digest
+    if parses is None:
+        saved = tuple(by_path[source.rel] for source in files)
+    else:  # the edited folders whole, as the cache stores a folder per row
+        saved = tuple(
+            by_path.get(source.rel) or parses(source.rel, source.digest)
+            for source in files
+            if folder_of(source.rel) in folders
+        )
+    return Planned(archive, plan, saved, known, None, ""), by_digest
+
+
+def _digests(files: Sequence[SourceFile]) -> dict[str, str]:
+    return {source.rel: source.digest for source in files}

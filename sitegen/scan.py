@@ -96,11 +96,34 @@ class KnownFiles:
     files: Mapping[str, KnownFile]
     #: When the last build took those stats (``time.time_ns()``, before scanning).
     scanned_ns: int
+    #: Changes whenever a digest in ``files`` does, so the cache can tell which record its parses
+    #: were saved with ("" for none): see ``BuildCache.record_files``.
+    token: str = ""
 
     @classmethod
     def of(cls, sources: Sources) -> KnownFiles:
         """What ``sources`` recorded, as the next build will see it."""
         return cls({source.rel: (*source.stat, source.digest) for source in sources.files}, sources.scanned_ns)
+
+    def updated(self, sources: Sources, new_token: Callable[[], str]) -> tuple[KnownFiles, set[str]]:
+        """This record with what ``sources`` read put in and the files gone taken out (a file not read is
+        as recorded: that is why it was not read), and the folders in which it differs."""
+        read = [source for source in sources.files if source.fresh or source.written]
+        added = sum(1 for source in read if source.rel not in self.files)
+        gone: set[str] = set()
+        if len(self.files) + added != len(sources.files):
+            gone = self.files.keys() - {source.rel for source in sources.files}
+        files = dict(self.files)
+        for rel in gone:
+            del files[rel]
+        # A file taken as an import wrote it was not read: its digest is no fact until it is read again (``reread``).
+        # It is recorded without one (it exists, so a watcher's rescan keeps it, but it is read again).
+        updates = [(source.rel, (*source.stat, "" if source.written else source.digest)) for source in read]
+        digests = gone or any(self.files.get(rel, ("",) * 5)[4] != record[4] for rel, record in updates)
+        files.update(updates)
+        token = new_token() if digests or not self.token else self.token
+        folders = {rel.rpartition("/")[0] for rel, _record in updates} | {rel.rpartition("/")[0] for rel in gone}
+        return KnownFiles(files, sources.scanned_ns, token), folders
 
 
 NO_KNOWN_FILES = KnownFiles({}, 0)

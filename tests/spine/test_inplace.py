@@ -23,6 +23,7 @@ from sitegen.build import build
 from sitegen.cache import BuildCache, Memo
 from sitegen.config import load_config
 from sitegen.content import load_content
+from sitegen.errors import SitegenError
 from sitegen.index import archive_of, build_index, shape_of, topic_slugs
 from sitegen.pages import dependents, plan_pages
 from sitegen.progress import Progress
@@ -164,11 +165,9 @@ def test_a_damaged_shape_means_the_long_way(tmp_path: Path, monkeypatch: pytest.
     (cache_file,) = (site / ".sitegen").glob("cache-*.sqlite")
     with sqlite3.connect(cache_file) as db:  # well formed, the same files, but a position past the archive's end
         (blob,) = db.execute("SELECT data FROM blobs WHERE name = 'shape'").fetchone()
-        order, drafts, days, topics, unknown = marshal.loads(blob)
+        order, drafts, days, *rest = marshal.loads(blob)
         days = ((days[0][0], (("day1.txt", 99, ()),)), *days[1:])
-        db.execute(
-            "UPDATE blobs SET data = ? WHERE name = 'shape'", (marshal.dumps((order, drafts, days, topics, unknown)),)
-        )
+        db.execute("UPDATE blobs SET data = ? WHERE name = 'shape'", (marshal.dumps((order, drafts, days, *rest)),))
     reasons = why_afresh(monkeypatch)
     edit_entry(site)
     build(site)
@@ -342,4 +341,45 @@ def test_an_edit_in_place_rebuilds_the_search_index_and_prunes_the_old_one(
     build(site)
     assert reasons == [""]
     assert {path for path in snapshot(site / "public") if path.startswith("pagefind/")} != before
+    assert_as_clean(site, tmp_path)
+
+
+def test_after_a_build_that_failed_the_next_takes_the_long_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed build has recorded the files it read, but saved no parses of them: the record is then
+    no guide to what the cache's parses are of, even once every file parses again."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    build(site)
+    retag(site)  # moves an entry; the build fails on another file before it saves its parse
+    broken = site / "content/entries/2014/01/09/01-car-bomb.md"
+    good = broken.read_text()
+    broken.write_text(good.replace("title:", "titel:", 1))
+    with pytest.raises(SitegenError):
+        build(site)
+    broken.write_text(good)
+    reasons = why_afresh(monkeypatch)
+    build(site)
+    assert reasons == [inplace.UNSAVED]
+    assert_as_clean(site, tmp_path)
+
+
+def test_a_cached_parse_not_of_the_recorded_bytes_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parse the cache holds for a file is used only if it is of the bytes on record: else the file is
+    parsed again, in the edited folder and wherever a page shows it."""
+    site = copy_site(FIXTURE_SITE, tmp_path / "site")
+    build(site)
+    (cache_file,) = (site / ".sitegen").glob("cache-*.sqlite")
+    with sqlite3.connect(cache_file) as db:
+        (old_row,) = db.execute("SELECT data FROM entries WHERE folder = '2014/01/08'").fetchone()
+    edit_entry(site)  # 2014/01/08/01-tuesday-summary.md
+    build(site)
+    with sqlite3.connect(cache_file) as db:  # the cache now holds that file's parse before the edit
+        db.execute("UPDATE entries SET data = ? WHERE folder = '2014/01/08'", (old_row,))
+    reasons = why_afresh(monkeypatch)
+    for name in ("00-lead.md", "01-car-bomb.md"):  # the next day: the day before's pages link to its first entry
+        path = site / "content/entries/2014/01/09" / name
+        path.write_text(path.read_text() + "\nAnd later.\n")
+    build(site)
+    edit_last_title_of_a_day(site)  # the same folder: its row is read to compare with, and saved again
+    build(site)
+    assert reasons == ["", ""]
     assert_as_clean(site, tmp_path)
