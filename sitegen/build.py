@@ -188,6 +188,7 @@ def build(
         # A dev server's first build renders from the archive even if nothing changed, to preview edits.
         wanted = memo is None or memo.rendered is not None
         if inputs == cache.meta("inputs") and wanted and recorded and not absent:
+            cache.note_parsed(recorded_files)  # every file is as the last build parsed it, digest for digest
             return BuildResult(0, recorded, 0, recorded, progress.elapsed(), tuple(progress.warnings))
         # Imported only now: a build with nothing to do never pays Jinja's, Markdown's or Pagefind's start-up.
         from sitegen.assets import collect_assets

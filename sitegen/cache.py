@@ -349,6 +349,12 @@ class BuildCache:
         last finished build saved them ("" if unknown)."""
         return self.meta("parsed_token") or ""
 
+    def note_parsed(self, record: KnownFiles) -> None:
+        """Note that the cached parses are of ``record``: a no-op build's files are, digest for digest, those
+        the last finished build parsed (reading back what an import wrote gives the record a new token)."""
+        if record.token and record.token != self.parsed_token():
+            self.set_meta("parsed_token", record.token)
+
     def save(
         self,
         *,

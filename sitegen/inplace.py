@@ -10,7 +10,9 @@ with entries, and plans only those groups. At 10k entries that skips about a
 quarter of a one-entry rebuild: validating, indexing and planning the whole
 archive, and keying every page group. Without a memo (``sitegen build``) it
 does not even unpack the cached parses: the shape is filled with pending
-entries (``sitegen.pending``) that read theirs when a page asks.
+entries (``sitegen.pending``) that read theirs when a page asks, as long as
+the file record the build started from is the one the cached parses are of
+(not so after a failed build, or an import whose files are not read back yet).
 
 Anything else takes the long way and stores the shape it made (when it
 differs) for the next build: a new, moved, retagged or deleted entry; another
@@ -99,8 +101,6 @@ MOVED = "an edit moved an entry (its day, order, slug, tags, aliases or draft st
 #: Why the long way is taken when the cache's shape, or its record of which groups each entry feeds, is
 #: missing, unreadable or does not fit the entries: the long way then stores both afresh.
 DAMAGED = "the cache's shape of the archive is missing or damaged"
-#: Why the long way is taken when the cached parses are not of the file record the build started from.
-UNSAVED = "the last build did not finish (or a file changed while it ran)"
 
 
 def _why_not(imported: Mapping[str, Entry], absent: Collection[str], cache: BuildCache, fingerprint: str) -> str:
@@ -132,14 +132,13 @@ def _in_place(
         (*shape.order, *shape.drafts)
     ):
         return "entry files were added, removed or renamed", {}
-    parses = None if cache.memo is not None else CachedParses(cache, root)
-    if parses is None:  # a warm process: its memo holds every parse already
+    recorded = {rel: row[4] for rel, row in known_files.files.items()}
+    # The file record is a guide to the parses only if they are of it, and only where it holds a digest.
+    guide = cache.memo is None and known_files.token == cache.parsed_token() != "" and all(recorded.values())
+    parses = CachedParses(cache, root) if guide else None
+    if parses is None:  # a warm process (whose memo holds every parse), or no guide: compare with every parse
         known = cache.entries()
         recorded = {entry.path: entry.digest for entry in known.values()}
-    elif known_files.token and known_files.token == cache.parsed_token():
-        recorded = {rel: row[4] for rel, row in known_files.files.items()}
-    else:
-        return UNSAVED, {}
     edited = [source for source in files if recorded.get(source.rel) != source.digest]
     folders = {folder_of(source.rel) for source in edited}
     if parses is not None:  # the edited files' folders' parses of the files as recorded: to compare and save
