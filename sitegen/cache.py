@@ -29,6 +29,7 @@ import sqlite3
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -160,7 +161,7 @@ class BuildCache:
         missing or damaged row, or parses by another parser: for entries read only when a page asks
         for them (``sitegen.pending``)."""
         row = self._reader().execute("SELECT data FROM entries WHERE folder = ?", (folder,)).fetchone()
-        if row is None or self.meta("parser") != parser_key():
+        if row is None or not self._parser_current:
             return {}
         try:
             values = marshal.loads(row[0])
@@ -169,6 +170,11 @@ class BuildCache:
         if type(values) is not list:
             return {}
         return {item[0]: item for item in values if type(item) is tuple and item and type(item[0]) is str}
+
+    @cached_property
+    def _parser_current(self) -> bool:
+        """The cached parses were made by this parser (asked once: ``entry_rows`` is called per folder)."""
+        return self.meta("parser") == parser_key()
 
     def _blob(self, name: str) -> dict[str, Any]:
         row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()

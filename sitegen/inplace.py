@@ -132,13 +132,14 @@ def _in_place(
         (*shape.order, *shape.drafts)
     ):
         return "entry files were added, removed or renamed", {}
-    recorded = {rel: row[4] for rel, row in known_files.files.items()}
     # The file record is a guide to the parses only if they are of it, and only where it holds a digest.
-    guide = cache.memo is None and known_files.token == cache.parsed_token() != "" and all(recorded.values())
-    parses = CachedParses(cache, root) if guide else None
+    guide = cache.memo is None and known_files.token == cache.parsed_token() != ""
+    parses = CachedParses(cache, root) if guide and all(row[4] for row in known_files.files.values()) else None
     if parses is None:  # a warm process (whose memo holds every parse), or no guide: compare with every parse
         known = cache.entries()
         recorded = {entry.path: entry.digest for entry in known.values()}
+    else:
+        recorded = {rel: row[4] for rel, row in known_files.files.items()}
     edited = [source for source in files if recorded.get(source.rel) != source.digest]
     folders = {folder_of(source.rel) for source in edited}
     if parses is not None:  # the edited files' folders' parses of the files as recorded: to compare and save

@@ -71,15 +71,9 @@ class CachedParses:
         self.rows: dict[str, dict[str, tuple[Any, ...]]] = {}
 
     def folder(self, folder: str) -> dict[str, Entry]:
-        """Every cached parse in ``folder`` that unpacks, by path."""
-        rows = self._rows(folder)
-        out = {}
-        for path, values in rows.items():
-            try:
-                out[path] = unpack_entry(values)
-            except (ValueError, TypeError):
-                continue  # a damaged parse: that file is parsed again if it is needed
-        return out
+        """Every cached parse in ``folder`` that unpacks, by path (a damaged one is parsed again if needed)."""
+        unpacked = {path: _unpacked(values) for path, values in self._rows(folder).items()}
+        return {path: entry for path, entry in unpacked.items() if entry is not None}
 
     def _rows(self, folder: str) -> dict[str, tuple[Any, ...]]:
         rows = self.rows.get(folder)
@@ -89,16 +83,21 @@ class CachedParses:
 
     def __call__(self, path: str, digest: str) -> Entry:
         values = self._rows(folder_of(path)).get(path)
-        try:
-            entry = unpack_entry(values) if values is not None else None
-        except (ValueError, TypeError):
-            entry = None
+        entry = _unpacked(values) if values is not None else None
         if entry is not None and entry.digest == digest:
             return entry
         raw = (self.root / path).read_bytes()
         if hashlib.sha256(raw).hexdigest() != digest:
             raise BuildFailed(f"{self.root / path} changed while the site was being built; build again")
         return parse_file(raw, self.root, path)
+
+
+def _unpacked(values: tuple[Any, ...]) -> Entry | None:
+    """A cached parse as an ``Entry``; None for a damaged one."""
+    try:
+        return unpack_entry(values)
+    except (ValueError, TypeError):
+        return None
 
 
 def pending_entries(shape: Shape, digests: Mapping[str, str], load: Load) -> dict[str, Entry]:

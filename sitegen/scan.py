@@ -17,6 +17,7 @@ from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 from typing import NamedTuple
 
+from sitegen.cacherows import folder_of
 from sitegen.content import ENTRIES_DIR
 
 
@@ -122,7 +123,7 @@ class KnownFiles:
         digests = gone or any(self.files.get(rel, ("",) * 5)[4] != record[4] for rel, record in updates)
         files.update(updates)
         token = new_token() if digests or not self.token else self.token
-        folders = {rel.rpartition("/")[0] for rel, _record in updates} | {rel.rpartition("/")[0] for rel in gone}
+        folders = {folder_of(rel) for rel, _record in updates} | {folder_of(rel) for rel in gone}
         return KnownFiles(files, sources.scanned_ns, token), folders
 
 
