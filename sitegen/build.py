@@ -88,7 +88,7 @@ def import_stage(site_dir: Path, cache: BuildCache, progress: Progress) -> tuple
         return {}, None  # no dump, manifest or topic changed since the last import: it would write nothing
     from sitegen.importer import import_dumps  # only sites with raw dumps need the importer
 
-    report = import_dumps(site_dir, echo=progress.info)
+    report = import_dumps(site_dir, echo=progress.info, list_dumps=False, progress=progress)
     progress.stage("import", report.summary())
     # The inputs as hashed before the import: a dump saved while it ran must not pass for imported.
     cache.record_import_files(inputs, known, key)

@@ -29,6 +29,7 @@ from sitegen.importer.state import DumpRecord, ImportState, load_state, save_sta
 from sitegen.importer.topics_report import topics_report
 from sitegen.importer.write import FileBatch, confined, safe_relative, sha256, sweep_temporaries
 from sitegen.model import Entry
+from sitegen.progress import Progress
 from sitegen.tagging import tagger_for
 from sitegen.topics import TOPICS_PATH, load_topics
 
@@ -65,10 +66,12 @@ class ImportReport:
     def summary(self) -> str:
         """One line for the end of ``sitegen import`` and the build's import stage."""
         if self.dry_run:
-            counts = f"{len(self.written)} would be written, {len(self.removed)} would be removed"
+            counts = f"{len(self.written):,} would be written, {len(self.removed):,} would be removed"
         else:
-            counts = f"{len(self.written)} written, {len(self.removed)} removed"
-        text = f"import: {len(self.dumps)} dump(s); {counts}, {len(self.unchanged)} unchanged, {len(self.kept)} kept"
+            counts = f"{len(self.written):,} written, {len(self.removed):,} removed"
+        text = (
+            f"import: {len(self.dumps):,} dump(s); {counts}, {len(self.unchanged):,} unchanged, {len(self.kept):,} kept"
+        )
         if self.kept and not self.dry_run:
             text += " (edited by hand; --force overwrites)"
         if self.forced:
@@ -151,7 +154,8 @@ def _summary_line(summary: DumpSummary, plan: Plan, dry_run: bool) -> str:
         counts += f", {len(plan.kept)} kept"
     if plan.removals:
         counts += f", {len(plan.removals)} {'would be removed' if dry_run else 'removed'}"
-    return f"{head}: {summary.entries} entries{lead}, {fmt}, {summary.encoding}: {counts}"
+    entries = f"{summary.entries} {'entry' if summary.entries == 1 else 'entries'}"
+    return f"{head}: {entries}{lead}, {fmt}, {summary.encoding}: {counts}"
 
 
 def import_dumps(
@@ -161,9 +165,15 @@ def import_dumps(
     dry_run: bool = False,
     force: bool = False,
     echo: Callable[[str], None] = print,
+    list_dumps: bool = True,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import the named dumps (default: all) into content/entries; see the module docstring.
 
+    ``echo`` gets a line per dump imported (``sitegen import``; with ``list_dumps`` false only
+    what needs the editor's eye: hand edits kept or overwritten, files removed, notes), and
+    ``progress`` counts the days as they are prepared (``sitegen build``, on a terminal: a
+    first build of a 2,500-day archive would otherwise print 2,500 lines).
     Raises SitegenError (exit 2) for bad input, before anything is written.
     """
     specs = load_manifest(site_dir)
@@ -214,7 +224,7 @@ def import_dumps(
             batch.add(confined(entries_dir, rel), payload)
 
     try:
-        prepared = prepare_dumps(context, jobs, ready=None if dry_run else stage)
+        prepared = prepare_dumps(context, jobs, ready=None if dry_run else stage, progress=progress)
         plans: list[tuple[DumpSummary, Plan | None]] = []
         notes: list[str] = []
         parsed: dict[str, Entry] = {}
@@ -237,7 +247,8 @@ def import_dumps(
         for summary, plan in plans:
             if plan is None:
                 continue  # counted in one line below: a no-op build of 500 days should not print 500
-            echo(_summary_line(summary, plan, dry_run))
+            if list_dumps:
+                echo(_summary_line(summary, plan, dry_run))
             for rel, why in plan.kept:
                 echo(f"  kept {prefix}/{rel}: {why}")
             for rel in plan.forced:

@@ -164,13 +164,17 @@ def _prepare_day(context: Context, jobs: Sequence[Job]) -> list[Prepared | tuple
 
 
 def prepare_dumps(
-    context: Context, jobs: Sequence[Job], ready: Callable[[Prepared], object] | None = None
+    context: Context,
+    jobs: Sequence[Job],
+    ready: Callable[[Prepared], object] | None = None,
+    progress: Progress | None = None,
 ) -> dict[int, Prepared | Exception]:
     """Prepare every job, on all cores when there are enough days; keyed by position.
 
     A job missing from the result was not attempted because an earlier dump of
     its day failed (so an earlier position holds an exception). ``ready`` gets
     each prepared dump as soon as its day is done, while later days are prepared.
+    ``progress`` counts the days done (on a terminal).
     """
     days: dict[date, list[Job]] = {}
     for job in jobs:
@@ -184,7 +188,13 @@ def prepare_dumps(
                 ready(item)
 
     results = map_items(
-        work, groups, Progress(quiet=True), "import", min_items=PARALLEL_MIN_DAYS, chunk=DAYS_PER_TASK, each=each
+        work,
+        groups,
+        progress or Progress(quiet=True),
+        "import",
+        min_items=PARALLEL_MIN_DAYS,
+        chunk=DAYS_PER_TASK,
+        each=each,
     )
     out: dict[int, Prepared | Exception] = {}
     for day in results:

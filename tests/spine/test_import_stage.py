@@ -63,6 +63,32 @@ def test_an_edited_dump_is_imported_and_shown(site: Path, import_calls: list[Pat
     assert "A sentence added by the archivist." in day
 
 
+def test_a_build_that_imports_lists_the_hand_edits_it_kept_not_each_dump(site: Path) -> None:
+    """A first build of a 2,500-day archive would print a line per dump; a build prints what needs the editor's
+    eye (a hand edit the import did not overwrite), where ``sitegen import`` lists every dump."""
+    lead = (
+        site
+        / "content"
+        / "entries"
+        / "2014"
+        / "01"
+        / "09"
+        / "00-syria-daily-9-january-2014-after-aleppo-where-next-for-isis.md"
+    )
+    lead.write_text(lead.read_text(encoding="utf-8") + "\nA hand edit.\n", encoding="utf-8")
+    dump = site / "content" / "raw" / "004_8a105af085d0ff03.txt"
+    text = dump.read_text(encoding="utf-8")
+    lead_end = text.index("\n\n", text.index("Wednesday"))
+    dump.write_text(text[:lead_end] + " A sentence added by the archivist." + text[lead_end:], encoding="utf-8")
+    stream = io.StringIO()  # not a terminal
+    build(site, progress=Progress(stream=stream))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == f"  kept content/entries/2014/01/09/{lead.name}: edited since import; --force overwrites it"
+    assert not [line for line in lines if dump.name in line]
+    assert lines[1:] == ["1 other dump(s) unchanged"]
+    assert "A hand edit." in lead.read_text(encoding="utf-8")
+
+
 def test_an_edited_topic_list_runs_the_importer(site: Path, import_calls: list[Path]) -> None:
     topics = site / "content" / "topics.toml"
     topics.write_text(topics.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
