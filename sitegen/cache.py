@@ -337,7 +337,7 @@ class BuildCache:
         # Stored a folder (a day) per row, so an edit rewrites one small row, not 50k stats.
         rows: dict[str, dict[str, KnownFile]] = {folder: {} for folder in changed}
         for rel, record in files.items():
-            row = rows.get(rel.rpartition("/")[0])
+            row = rows.get(folder_of(rel))
             if row is not None:
                 row[rel] = record
         self.db.executemany("DELETE FROM files WHERE folder = ?", ((f,) for f, row in rows.items() if not row))
